@@ -1,31 +1,152 @@
 package ai.aster.modeling;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
 /**
- * The keys and values of one sequence, for every layer. Owned by the model's engine thread; close it to free
- * its native memory.
+ * The keys and values of one sequence for every layer, in preallocated arrays that double when full (never a
+ * concatenation per token). Keys are stored transposed so that attention is {@code q @ K} with no per-step
+ * transpose. Owned by the model's engine thread (not thread-safe); close it to free its native memory. Closing
+ * the model closes its caches.
  */
 public final class KvCache implements AutoCloseable {
 
-    private KvCache() {
+    private static final int MIN_CAPACITY = 64;
+
+    private final Qwen3Model owner;
+    private final NDManager manager;
+    private final NDArray[] keys; // per layer: (kv_heads, head_dim, capacity)
+    private final NDArray[] values; // per layer: (kv_heads, capacity, head_dim)
+    private int length;
+    private int capacity;
+    private boolean closed;
+
+    KvCache(Qwen3Model owner, NDManager parent) {
+        this.owner = owner;
+        this.manager = parent.newSubManager();
+        int layers = owner.config().numHiddenLayers();
+        this.keys = new NDArray[layers];
+        this.values = new NDArray[layers];
     }
 
     /** Tokens held. */
     public int length() {
-        throw new UnsupportedOperationException("not yet");
+        return length;
+    }
+
+    /** Positions the arrays can hold before they grow. */
+    public int capacity() {
+        return capacity;
     }
 
     /** A new cache holding the first {@code n} positions of this one; this one is unchanged. */
     public KvCache copyPrefix(int n) {
-        throw new UnsupportedOperationException("not yet");
+        checkOpen();
+        if (n < 0 || n > length) {
+            throw new IllegalArgumentException("prefix " + n + " outside 0.." + length);
+        }
+        KvCache copy = new KvCache(owner, owner.manager());
+        if (n > 0) {
+            copy.ensureCapacity(n);
+            try (NDScope scope = new NDScope()) {
+                for (int l = 0; l < keys.length; l++) {
+                    copy.keys[l].set(new NDIndex().addAllDim(2).addSliceDim(0, n),
+                            keys[l].get(new NDIndex().addAllDim(2).addSliceDim(0, n)));
+                    copy.values[l].set(new NDIndex().addAllDim().addSliceDim(0, n),
+                            values[l].get(new NDIndex().addAllDim().addSliceDim(0, n)));
+                }
+                scope.suppressNotUsedWarning();
+            }
+            copy.length = n;
+        }
+        return copy;
+    }
+
+    /** Drops positions from {@code n} on (keeps the memory), e.g. to roll back a rejected extension. */
+    public void truncate(int n) {
+        checkOpen();
+        if (n < 0 || n > length) {
+            throw new IllegalArgumentException("truncate to " + n + " outside 0.." + length);
+        }
+        length = n;
     }
 
     /** Native memory held, in bytes (for an LRU budget). */
     public long sizeBytes() {
-        throw new UnsupportedOperationException("not yet");
+        Qwen3Config c = owner.config();
+        return 2L * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * capacity * Float.BYTES;
+    }
+
+    public boolean isClosed() {
+        return closed;
     }
 
     @Override
     public void close() {
-        throw new UnsupportedOperationException("not yet");
+        if (!closed) {
+            closed = true;
+            manager.close();
+        }
+    }
+
+    Qwen3Model owner() {
+        return owner;
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("KV cache is closed");
+        }
+    }
+
+    NDArray keys(int layer) {
+        return keys[layer];
+    }
+
+    NDArray values(int layer) {
+        return values[layer];
+    }
+
+    void advance(int tokens) {
+        length += tokens;
+    }
+
+    /** Makes room for {@code needed} positions, doubling (arrays allocated here outlive any caller's NDScope). */
+    void ensureCapacity(int needed) {
+        if (needed <= capacity) {
+            return;
+        }
+        Qwen3Config c = owner.config();
+        int newCapacity = Math.max(MIN_CAPACITY, capacity);
+        while (newCapacity < needed) {
+            newCapacity *= 2;
+        }
+        newCapacity = Math.min(newCapacity, Math.max(needed, c.maxPositionEmbeddings()));
+        int kvHeads = c.numKeyValueHeads();
+        int headDim = c.headDim();
+        for (int l = 0; l < keys.length; l++) {
+            NDArray k = manager.zeros(new Shape(kvHeads, headDim, newCapacity), DataType.FLOAT32);
+            NDArray v = manager.zeros(new Shape(kvHeads, newCapacity, headDim), DataType.FLOAT32);
+            NDScope.unregister(k, v);
+            if (length > 0) {
+                NDArray oldK = keys[l].get(new NDIndex().addAllDim(2).addSliceDim(0, length));
+                NDArray oldV = values[l].get(new NDIndex().addAllDim().addSliceDim(0, length));
+                k.set(new NDIndex().addAllDim(2).addSliceDim(0, length), oldK);
+                v.set(new NDIndex().addAllDim().addSliceDim(0, length), oldV);
+                oldK.close();
+                oldV.close();
+            }
+            if (keys[l] != null) {
+                keys[l].close();
+                values[l].close();
+            }
+            keys[l] = k;
+            values[l] = v;
+        }
+        capacity = newCapacity;
     }
 }

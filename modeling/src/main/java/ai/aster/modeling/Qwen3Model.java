@@ -1,83 +1,571 @@
 package ai.aster.modeling;
 
+import ai.aster.modeling.io.Checkpoint;
+import ai.aster.modeling.io.DType;
+import ai.aster.modeling.io.SafetensorsWriter;
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A Qwen3 decoder on DJL's PyTorch engine. Not thread-safe: one engine thread owns the model and its caches
- * (PyTorch's grad mode is per thread, and forward steps mutate the caches).
+ * A Qwen3 decoder on DJL's PyTorch engine: RMSNorm, rotary embeddings (Hugging Face rotate-half), grouped-query
+ * attention with per-head q/k RMSNorm, SwiGLU MLP; float32 weights on one device.
+ *
+ * <p>Not thread-safe: one engine thread owns the model and its caches (PyTorch's grad mode is per thread, and
+ * forward steps mutate caches). Inference runs with grad mode off; {@link #trainingLoss} records gradients when
+ * called inside a {@code GradientCollector}.
  */
 public final class Qwen3Model implements AutoCloseable {
 
-    private Qwen3Model() {
+    /** The files besides the weights that {@link #save} copies from the source folder when present. */
+    private static final List<String> SIDE_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+            "generation_config.json", "special_tokens_map.json", "vocab.json", "merges.txt", "chat_template.jinja");
+
+    private final Qwen3Config config;
+    private final Device device;
+    private final NDManager manager;
+    private final Qwen3Weights weights;
+    private final RotaryTable rotary;
+    private final NDArray rotateHalf; // (head_dim, head_dim): x @ rotateHalf == rotate_half(x)
+    private Path directory;
+    /** Derived inference constants; rebuilt when the weights may have changed (after training use). */
+    private NDArray[] qkNorm; // per layer (q_heads + kv_heads, head_dim): q_norm * head_dim^-0.5, then k_norm
+    private boolean trainable;
+    private boolean closed;
+
+    private Qwen3Model(Qwen3Config config, Device device, NDManager manager, Qwen3Weights weights, Path directory) {
+        this.config = config;
+        this.device = device;
+        this.manager = manager;
+        this.weights = weights;
+        this.directory = directory;
+        this.rotary = new RotaryTable(config.headDim(), config.ropeTheta());
+        this.rotateHalf = manager.create(FloatBuffer.wrap(RotaryTable.rotateHalfMatrix(config.headDim())),
+                new Shape(config.headDim(), config.headDim()));
     }
 
     /** Loads {@code config.json} and the (possibly sharded) safetensors of a Hugging Face Qwen3 checkpoint. */
     public static Qwen3Model load(Path modelDir, Device device) {
-        throw new UnsupportedOperationException("not yet");
+        Qwen3Config config = Qwen3Config.read(modelDir.resolve("config.json"));
+        Checkpoint ckpt = Checkpoint.open(modelDir);
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            Qwen3Weights weights = Qwen3Weights.load(ckpt, config, manager);
+            return new Qwen3Model(config, device, manager, weights, modelDir);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
     }
 
-    /** CUDA gpu(0) when DJL sees a GPU, the CPU otherwise. */
+    /** CUDA gpu(0) when DJL's PyTorch engine sees a GPU, the CPU otherwise. */
     public static Device defaultDevice() {
-        throw new UnsupportedOperationException("not yet");
+        return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
     }
 
     public Qwen3Config config() {
-        throw new UnsupportedOperationException("not yet");
+        return config;
     }
 
     public Device device() {
-        throw new UnsupportedOperationException("not yet");
+        return device;
     }
 
-    /** The folder the weights came from (or were last saved to); null for a model built in memory. */
+    /** The folder the weights came from or were last saved to. */
     public Path directory() {
-        throw new UnsupportedOperationException("not yet");
+        return directory;
     }
 
-    /** An empty per-sequence cache for this model. */
+    NDManager manager() {
+        return manager;
+    }
+
+    /** An empty per-sequence cache for this model (memory is allocated at the first forward step). */
     public KvCache newCache() {
-        throw new UnsupportedOperationException("not yet");
+        checkOpen();
+        return new KvCache(this, manager);
     }
 
     /**
      * One batched forward step over sequences of different lengths: appends {@code newTokens.get(i)} (a prefill
      * chunk of any length >= 1, or one decode token) to {@code caches.get(i)} and returns the logits at the last
-     * new position of each sequence: {@code float[batch][vocab]}.
+     * new position of each sequence: {@code float[batch][vocab]}. Projections and the MLP run once over all new
+     * tokens of the batch; attention runs per sequence against its own cache.
      */
     public float[][] forward(List<KvCache> caches, List<int[]> newTokens) {
-        throw new UnsupportedOperationException("not yet");
+        checkOpen();
+        int batch = caches.size();
+        if (batch == 0 || newTokens.size() != batch) {
+            throw new IllegalArgumentException("forward needs one token chunk per cache, got " + caches.size()
+                    + " caches and " + newTokens.size() + " chunks");
+        }
+        Map<KvCache, Boolean> seen = new IdentityHashMap<>();
+        int total = 0;
+        for (int i = 0; i < batch; i++) {
+            KvCache cache = caches.get(i);
+            int[] chunk = newTokens.get(i);
+            if (cache.owner() != this) {
+                throw new IllegalArgumentException("cache " + i + " belongs to another model");
+            }
+            cache.checkOpen();
+            if (seen.put(cache, Boolean.TRUE) != null) {
+                throw new IllegalArgumentException("cache " + i + " appears twice in one step");
+            }
+            if (chunk == null || chunk.length == 0) {
+                throw new IllegalArgumentException("sequence " + i + " has no new tokens");
+            }
+            if (cache.length() + chunk.length > config.maxPositionEmbeddings()) {
+                throw new IllegalArgumentException("sequence " + i + " would hold " + (cache.length() + chunk.length)
+                        + " tokens, the model supports " + config.maxPositionEmbeddings());
+            }
+            for (int t : chunk) {
+                if (t < 0 || t >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + t + " outside the vocabulary (0.."
+                            + (config.vocabSize() - 1) + ")");
+                }
+            }
+            total += chunk.length;
+        }
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDScope scope = new NDScope(); NDManager step = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            for (int i = 0; i < batch; i++) {
+                caches.get(i).ensureCapacity(caches.get(i).length() + newTokens.get(i).length);
+            }
+            float[] logits = runSteps(step, caches, newTokens, total);
+            for (int i = 0; i < batch; i++) {
+                caches.get(i).advance(newTokens.get(i).length);
+            }
+            int vocab = config.vocabSize();
+            float[][] out = new float[batch][];
+            for (int i = 0; i < batch; i++) {
+                out[i] = Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
+            }
+            return out;
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** The decoder over the packed new tokens of all sequences; returns (batch * vocab) logits, row-major. */
+    private float[] runSteps(NDManager step, List<KvCache> caches, List<int[]> newTokens, int total) {
+        Qwen3Config c = config;
+        int batch = caches.size();
+        int heads = c.numAttentionHeads();
+        int kvHeads = c.numKeyValueHeads();
+        int headDim = c.headDim();
+        int group = c.groupSize();
+        long[] ids = new long[total]; // (total)
+        int[] positions = new int[total]; // (total)
+        int[] offsets = new int[batch + 1]; // row where each sequence's new tokens start in the packed batch
+        boolean allDecode = true;
+        for (int i = 0, at = 0; i < batch; i++) {
+            int[] chunk = newTokens.get(i);
+            int past = caches.get(i).length();
+            offsets[i] = at;
+            for (int t = 0; t < chunk.length; t++, at++) {
+                ids[at] = chunk[t];
+                positions[at] = past + t;
+            }
+            allDecode &= chunk.length == 1;
+        }
+        offsets[batch] = total;
+        float[] cosData = new float[total * headDim];
+        float[] sinData = new float[total * headDim];
+        rotary.fill(positions, cosData, sinData);
+        NDArray cos = step.create(FloatBuffer.wrap(cosData), new Shape(total, 1, headDim)); // (total, 1, head_dim)
+        NDArray sin = step.create(FloatBuffer.wrap(sinData), new Shape(total, 1, headDim)); // (total, 1, head_dim)
+        NDArray[] qkNormWeights = inferenceQkNorm();
+
+        // embed: model.embed_tokens.weight
+        NDArray x = embed(step.create(ids)); // (total, hidden)
+        for (int l = 0; l < weights.layers.length; l++) {
+            Qwen3Weights.Layer w = weights.layers[l];
+            KvCache[] layerCaches = caches.toArray(new KvCache[0]);
+            // attention block: input_layernorm, fused q/k/v projection
+            NDArray h = rmsNorm(x, w.inputNorm()); // (total, hidden)
+            NDArray qkv = linear(h, w.wqkv(), w.bqkv()).reshape(total, heads + 2L * kvHeads, headDim);
+            NDArray qk = qkv.get(new NDIndex().addAllDim().addSliceDim(0, heads + kvHeads)); // (total, heads+kv, d)
+            NDArray v = qkv.get(new NDIndex().addAllDim().addSliceDim(heads + kvHeads, heads + 2L * kvHeads)); // (total, kv, d)
+            // q_norm / k_norm per head (q pre-scaled by head_dim^-0.5), then rotary on q and k together
+            qk = rmsNorm(qk, qkNormWeights[l]);
+            qk = qk.mul(cos).add(qk.matMul(rotateHalf).mul(sin)); // (total, heads+kv, d)
+            NDArray q = qk.get(new NDIndex().addAllDim().addSliceDim(0, heads)); // (total, heads, d)
+            NDArray kT = qk.get(new NDIndex().addAllDim().addSliceDim(heads, heads + kvHeads))
+                    .transpose(1, 2, 0); // (kv, d, total)
+            NDArray vT = v.transpose(1, 0, 2); // (kv, total, d)
+            NDArray attention;
+            if (allDecode) {
+                // one query per sequence: q (batch, kv, group, d) against each sequence's cache
+                NDArray qd = q.reshape(batch, kvHeads, group, headDim);
+                NDArray[] outs = new NDArray[batch];
+                for (int i = 0; i < batch; i++) {
+                    KvCache cache = layerCaches[i];
+                    int past = cache.length();
+                    NDArray keys = cache.keys(l); // (kv, d, capacity)
+                    NDArray values = cache.values(l); // (kv, capacity, d)
+                    keys.set(new NDIndex().addAllDim(2).addSliceDim(past, past + 1),
+                            kT.get(new NDIndex().addAllDim(2).addSliceDim(i, i + 1)));
+                    values.set(new NDIndex().addAllDim().addSliceDim(past, past + 1),
+                            vT.get(new NDIndex().addAllDim().addSliceDim(i, i + 1)));
+                    NDArray k = keys.get(new NDIndex().addAllDim(2).addSliceDim(0, past + 1)); // (kv, d, L)
+                    NDArray vv = values.get(new NDIndex().addAllDim().addSliceDim(0, past + 1)); // (kv, L, d)
+                    NDArray qi = qd.get(new NDIndex().addSliceDim(i, i + 1)); // (1, kv, group, d)
+                    outs[i] = qi.matMul(k).softmax(-1).matMul(vv); // (1, kv, group, d)
+                }
+                attention = (batch == 1 ? outs[0] : NDArrays.concat(new NDList(outs))).reshape(batch, (long) heads * headDim);
+            } else {
+                NDArray[] outs = new NDArray[batch];
+                for (int i = 0; i < batch; i++) {
+                    KvCache cache = layerCaches[i];
+                    int past = cache.length();
+                    int from = offsets[i];
+                    int n = offsets[i + 1] - from;
+                    int len = past + n;
+                    NDArray keys = cache.keys(l);
+                    NDArray values = cache.values(l);
+                    keys.set(new NDIndex().addAllDim(2).addSliceDim(past, len),
+                            kT.get(new NDIndex().addAllDim(2).addSliceDim(from, from + n)));
+                    values.set(new NDIndex().addAllDim().addSliceDim(past, len),
+                            vT.get(new NDIndex().addAllDim().addSliceDim(from, from + n)));
+                    NDArray k = keys.get(new NDIndex().addAllDim(2).addSliceDim(0, len)); // (kv, d, L)
+                    NDArray vv = values.get(new NDIndex().addAllDim().addSliceDim(0, len)); // (kv, L, d)
+                    NDArray qi = q.get(new NDIndex().addSliceDim(from, from + n)) // (n, heads, d)
+                            .reshape(n, kvHeads, group, headDim)
+                            .transpose(1, 2, 0, 3); // (kv, group, n, d)
+                    NDArray scores = qi.matMul(k.expandDims(1)); // (kv, group, n, L)
+                    if (n > 1) {
+                        scores = scores.add(causalMask(step, past, n)); // (n, L) broadcast
+                    }
+                    NDArray o = scores.softmax(-1).matMul(vv.expandDims(1)); // (kv, group, n, d)
+                    outs[i] = o.transpose(2, 0, 1, 3).reshape(n, (long) heads * headDim); // (n, heads*d)
+                }
+                attention = batch == 1 ? outs[0] : NDArrays.concat(new NDList(outs)); // (total, heads*d)
+            }
+            // self_attn.o_proj, residual
+            x = x.add(linear(attention, w.wo(), w.bo()));
+            // MLP block: post_attention_layernorm, fused gate/up, SiLU(gate) * up, down_proj, residual
+            x = x.add(mlp(rmsNorm(x, w.postNorm()), w));
+        }
+        NDArray last = x;
+        if (!allDecode) {
+            long[] lastRows = new long[batch];
+            for (int i = 0; i < batch; i++) {
+                lastRows[i] = offsets[i + 1] - 1;
+            }
+            last = x.get(step.create(lastRows)); // (batch, hidden)
+        }
+        // model.norm, lm_head
+        NDArray logits = linear(rmsNorm(last, weights.finalNorm), weights.lmHead, null); // (batch, vocab)
+        return logits.toFloatArray();
     }
 
     /** Logits at the last position of {@code tokens}, recomputing the whole sequence without any cache. */
     public float[] logitsWithoutCache(int[] tokens) {
-        throw new UnsupportedOperationException("not yet");
+        checkOpen();
+        if (tokens.length == 0 || tokens.length > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("need 1.." + config.maxPositionEmbeddings() + " tokens, got "
+                    + tokens.length);
+        }
+        long[] ids = new long[tokens.length];
+        for (int t = 0; t < tokens.length; t++) {
+            if (tokens[t] < 0 || tokens[t] >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[t] + " outside the vocabulary");
+            }
+            ids[t] = tokens[t];
+        }
+        // the full-sequence (training) path: independent of the cache code, so tests can compare the two
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDScope scope = new NDScope(); NDManager work = manager.newSubManager()) {
+            scope.suppressNotUsedWarning();
+            NDArray idArray = work.create(ids, new Shape(1, tokens.length));
+            return fullSequenceLogits(work, idArray, 1, tokens.length, true).toFloatArray();
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /**
+     * Log-probabilities of each next token under the model, for training: {@code (batch, maxLen - 1)} where entry
+     * {@code [b][t]} is {@code log p(tokens[b][t+1] | tokens[b][0..t])}. Rows may differ in length; they are
+     * right-padded (entries past a row's end are meaningless and must be masked). Records gradients inside a
+     * {@code GradientCollector}; the result is attached to {@code manager}.
+     */
+    public NDArray tokenLogprobs(NDManager manager, int[][] tokens) {
+        checkOpen();
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("no sequences");
+        }
+        markTrainable();
+        int batch = tokens.length;
+        int len = 0;
+        for (int[] row : tokens) {
+            if (row.length < 2) {
+                throw new IllegalArgumentException("each training sequence needs at least 2 tokens");
+            }
+            len = Math.max(len, row.length);
+        }
+        if (len > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("sequence of " + len + " tokens exceeds the model's "
+                    + config.maxPositionEmbeddings());
+        }
+        long[] ids = new long[batch * len]; // (batch, len), right-padded with token 0
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < tokens[b].length; t++) {
+                int id = tokens[b][t];
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary");
+                }
+                ids[b * len + t] = id;
+            }
+        }
+        NDManager work = this.manager.newSubManager(device);
+        try {
+            NDArray idArray = work.create(ids, new Shape(batch, len));
+            NDArray logits = fullSequenceLogits(work, idArray, batch, len, false); // (batch, len, vocab)
+            NDArray targets = idArray.get(new NDIndex().addAllDim().addSliceDim(1, len)).expandDims(-1); // (b, len-1, 1)
+            NDArray logp = logits.get(new NDIndex().addAllDim().addSliceDim(0, len - 1)).logSoftmax(-1)
+                    .gather(targets, -1).squeeze(-1); // (batch, len-1)
+            logp.attach(manager);
+            return logp;
+        } finally {
+            work.close();
+        }
     }
 
     /**
      * Training loss: mean cross-entropy of predicting {@code tokens[b][t]} from the tokens before it, over the
-     * positions where {@code lossMask[b][t]} is true (position 0 is never predicted). Rows may differ in length;
-     * they are right-padded internally. Records gradients when called inside a {@code GradientCollector}.
+     * positions where {@code lossMask[b][t]} is true (position 0 is never predicted). Rows may differ in length.
+     * Records gradients when called inside a {@code GradientCollector}; the scalar is attached to {@code manager}.
      */
     public NDArray trainingLoss(NDManager manager, int[][] tokens, boolean[][] lossMask) {
-        throw new UnsupportedOperationException("not yet");
+        if (lossMask.length != tokens.length) {
+            throw new IllegalArgumentException("one loss mask row per sequence");
+        }
+        int len = 0;
+        for (int[] row : tokens) {
+            len = Math.max(len, row.length);
+        }
+        float[] mask = new float[tokens.length * (len - 1)]; // (batch, len-1): target t+1 counts
+        int counted = 0;
+        for (int b = 0; b < tokens.length; b++) {
+            if (lossMask[b].length != tokens[b].length) {
+                throw new IllegalArgumentException("loss mask row " + b + " differs in length from its tokens");
+            }
+            for (int t = 1; t < tokens[b].length; t++) {
+                if (lossMask[b][t]) {
+                    mask[b * (len - 1) + t - 1] = 1f;
+                    counted++;
+                }
+            }
+        }
+        if (counted == 0) {
+            throw new IllegalArgumentException("the loss mask selects no token");
+        }
+        NDArray logp = tokenLogprobs(manager, tokens); // (batch, len-1)
+        NDArray m = manager.create(FloatBuffer.wrap(mask), new Shape(tokens.length, len - 1));
+        return logp.mul(m).sum().neg().div(counted);
     }
 
-    /** The trainable weights by their Hugging Face names (fused tensors are split views). */
+    /**
+     * Full-sequence causal forward without a cache (training, and the recompute baseline): (batch, len) ids to
+     * (batch, len, vocab) logits, or (batch, vocab) at the last position when {@code lastOnly}.
+     */
+    private NDArray fullSequenceLogits(NDManager work, NDArray ids, int batch, int len, boolean lastOnly) {
+        Qwen3Config c = config;
+        int heads = c.numAttentionHeads();
+        int kvHeads = c.numKeyValueHeads();
+        int headDim = c.headDim();
+        int group = c.groupSize();
+        int[] positions = new int[len];
+        for (int t = 0; t < len; t++) {
+            positions[t] = t;
+        }
+        float[] cosData = new float[len * headDim];
+        float[] sinData = new float[len * headDim];
+        rotary.fill(positions, cosData, sinData);
+        NDArray cos = work.create(FloatBuffer.wrap(cosData), new Shape(len, 1, headDim)); // (len, 1, d)
+        NDArray sin = work.create(FloatBuffer.wrap(sinData), new Shape(len, 1, headDim));
+        NDArray mask = causalMask(work, 0, len); // (len, len)
+        NDArray rot = rotateHalf.duplicate();
+        rot.attach(work);
+        double scale = 1.0 / Math.sqrt(headDim);
+        NDArray x = embed(ids); // (batch, len, hidden)
+        for (Qwen3Weights.Layer w : weights.layers) {
+            NDArray qkv = linear(rmsNorm(x, w.inputNorm()), w.wqkv(), w.bqkv())
+                    .reshape(batch, len, heads + 2L * kvHeads, headDim);
+            NDArray q = rmsNorm(qkv.get(new NDIndex().addAllDim(2).addSliceDim(0, heads)), w.qNorm())
+                    .mul(scale); // (batch, len, heads, d)
+            NDArray k = rmsNorm(qkv.get(new NDIndex().addAllDim(2).addSliceDim(heads, heads + kvHeads)), w.kNorm());
+            NDArray v = qkv.get(new NDIndex().addAllDim(2).addSliceDim(heads + kvHeads, heads + 2L * kvHeads));
+            q = q.mul(cos).add(q.matMul(rot).mul(sin));
+            k = k.mul(cos).add(k.matMul(rot).mul(sin)); // (batch, len, kv, d)
+            NDArray qg = q.reshape(batch, len, kvHeads, group, headDim).transpose(0, 2, 3, 1, 4); // (b, kv, g, len, d)
+            NDArray kg = k.transpose(0, 2, 3, 1).expandDims(2); // (b, kv, 1, d, len)
+            NDArray vg = v.transpose(0, 2, 1, 3).expandDims(2); // (b, kv, 1, len, d)
+            NDArray o = qg.matMul(kg).add(mask).softmax(-1).matMul(vg); // (b, kv, g, len, d)
+            NDArray attention = o.transpose(0, 3, 1, 2, 4).reshape(batch, len, (long) heads * headDim);
+            x = x.add(linear(attention, w.wo(), w.bo()));
+            x = x.add(mlp(rmsNorm(x, w.postNorm()), w));
+        }
+        if (lastOnly) {
+            x = x.get(new NDIndex().addAllDim().addSliceDim(len - 1, len)).reshape(batch, config.hiddenSize()); // (batch, hidden)
+        }
+        return linear(rmsNorm(x, weights.finalNorm), weights.lmHead, null);
+    }
+
+    /** SwiGLU: down_proj(silu(gate_proj(x)) * up_proj(x)), gate and up from one fused matmul. */
+    private NDArray mlp(NDArray h, Qwen3Weights.Layer w) {
+        int inter = config.intermediateSize();
+        NDArray gateUp = linear(h, w.wGateUp(), null); // (..., 2*intermediate)
+        NDList parts = gateUp.split(new long[] {inter}, gateUp.getShape().dimension() - 1);
+        NDArray gate = parts.get(0);
+        NDArray up = parts.get(1);
+        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up); // silu(gate) * up
+        return linear(act, w.wDown(), null);
+    }
+
+    /** Hugging Face Qwen3RMSNorm: x * rsqrt(mean(x^2, -1) + eps) * weight, in float32. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray inv = x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).pow(-0.5);
+        return x.mul(inv).mul(weight);
+    }
+
+    private NDArray embed(NDArray ids) {
+        return Embedding.embedding(ids, weights.embed, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /** Additive mask (n, past + n): query t may see keys 0..past+t. */
+    private static NDArray causalMask(NDManager manager, int past, int n) {
+        int len = past + n;
+        float[] m = new float[n * len];
+        for (int t = 0; t < n; t++) {
+            Arrays.fill(m, t * len + past + t + 1, (t + 1) * len, Float.NEGATIVE_INFINITY);
+        }
+        return manager.create(FloatBuffer.wrap(m), new Shape(n, len));
+    }
+
+    /**
+     * Per layer, q_norm (times head_dim^-0.5, the attention scale, so scores need no extra op) stacked above
+     * k_norm, broadcast per head: (heads + kv_heads, head_dim). Cached; rebuilt each step once the model is used
+     * for training, since optimizer steps change the norms in place.
+     */
+    private NDArray[] inferenceQkNorm() {
+        if (qkNorm != null && !trainable) {
+            return qkNorm;
+        }
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        double scale = 1.0 / Math.sqrt(config.headDim());
+        NDArray[] out = new NDArray[weights.layers.length];
+        for (int l = 0; l < out.length; l++) {
+            Qwen3Weights.Layer w = weights.layers[l];
+            NDArray q = w.qNorm().mul(scale).expandDims(0).repeat(0, heads);
+            NDArray k = w.kNorm().expandDims(0).repeat(0, kvHeads);
+            out[l] = q.concat(k, 0);
+            if (!trainable) {
+                // kept for the model's lifetime: outside any step scope
+                NDScope.unregister(out[l]);
+            }
+        }
+        if (!trainable) {
+            qkNorm = out;
+        }
+        return out;
+    }
+
+    private void markTrainable() {
+        trainable = true;
+    }
+
+    /**
+     * The trainable weights (fused projections are single arrays: q/k/v stacked, gate/up stacked). Marks the
+     * model as trained, so cached inference constants are rebuilt from the live weights.
+     */
     public List<NDArray> parameters() {
-        throw new UnsupportedOperationException("not yet");
+        checkOpen();
+        markTrainable();
+        return weights.parameters();
     }
 
-    /** Writes {@code config.json} and {@code model.safetensors} in Hugging Face layout, plus known tokenizer files. */
+    /**
+     * Writes {@code config.json} and {@code model.safetensors} (float32) in Hugging Face layout, plus the tokenizer
+     * files of the folder the model came from. Files are written then moved into place.
+     */
     public void save(Path dir) {
-        throw new UnsupportedOperationException("not yet");
+        save(dir, DType.F32);
     }
 
+    /** As {@link #save(Path)}, storing weights as {@code dtype} ("F32" or "BF16"; narrowing happens in Java). */
+    public void save(Path dir, String dtype) {
+        checkOpen();
+        try {
+            Files.createDirectories(dir);
+            boolean gradMode = JniUtils.isGradMode();
+            JniUtils.setGradMode(false);
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                SafetensorsWriter.write(dir.resolve("model.safetensors"), weights.toTensors(), dtype, Map.of());
+            } finally {
+                JniUtils.setGradMode(gradMode);
+            }
+            config.write(dir.resolve("config.json"), DType.BF16.equals(dtype) ? "bfloat16" : "float32");
+            Files.deleteIfExists(dir.resolve("model.safetensors.index.json"));
+            if (directory != null && !directory.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())) {
+                for (String f : SIDE_FILES) {
+                    Path src = directory.resolve(f);
+                    if (Files.isRegularFile(src)) {
+                        Files.copy(src, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            directory = dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save model to " + dir, e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("model is closed");
+        }
+    }
+
+    /** Frees the weights and every cache made by this model. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("not yet");
+        if (!closed) {
+            closed = true;
+            manager.close();
+        }
     }
 }

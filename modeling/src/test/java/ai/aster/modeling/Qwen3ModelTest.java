@@ -1,0 +1,157 @@
+package ai.aster.modeling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class Qwen3ModelTest {
+
+    @TempDir
+    static Path dir;
+
+    static Qwen3Model model;
+
+    @BeforeAll
+    static void init() {
+        ModelInit.write(dir, ModelInit.Options.defaults().withTieWordEmbeddings(false));
+        model = Qwen3Model.load(dir, Device.cpu());
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    static int[] randomTokens(int n, long seed) {
+        Random r = new Random(seed);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = r.nextInt(model.config().vocabSize());
+        }
+        return t;
+    }
+
+    static void assertClose(float[] expected, float[] actual, double tol) {
+        assertEquals(expected.length, actual.length);
+        double max = 0;
+        for (int i = 0; i < expected.length; i++) {
+            max = Math.max(max, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(max <= tol, "max abs difference " + max + " > " + tol);
+    }
+
+    static float[] slice(int[] tokens, int n, Qwen3Model m) {
+        return m.logitsWithoutCache(java.util.Arrays.copyOf(tokens, n));
+    }
+
+    @Test
+    void incrementalDecodingMatchesFullRecompute() {
+        int[] tokens = randomTokens(40, 1);
+        try (KvCache cache = model.newCache()) {
+            float[] first = model.forward(List.of(cache), List.of(java.util.Arrays.copyOf(tokens, 7)))[0];
+            assertClose(slice(tokens, 7, model), first, 1e-4);
+            for (int t = 7; t < tokens.length; t++) {
+                float[] step = model.forward(List.of(cache), List.of(new int[] {tokens[t]}))[0];
+                assertClose(slice(tokens, t + 1, model), step, 1e-4);
+            }
+            assertEquals(tokens.length, cache.length());
+        }
+    }
+
+    @Test
+    void prefillEqualsIncremental() {
+        int[] tokens = randomTokens(100, 2);
+        try (KvCache prefill = model.newCache(); KvCache incremental = model.newCache()) {
+            float[] all = model.forward(List.of(prefill), List.of(tokens))[0];
+            float[] last = null;
+            for (int token : tokens) {
+                last = model.forward(List.of(incremental), List.of(new int[] {token}))[0];
+            }
+            assertClose(all, last, 1e-4);
+            // the cache grew past its initial capacity on the way
+            assertTrue(incremental.capacity() >= 100);
+        }
+    }
+
+    @Test
+    void batchedStepEqualsSequencesAlone() {
+        int[][] prompts = {randomTokens(5, 3), randomTokens(17, 4), randomTokens(1, 5), randomTokens(33, 6)};
+        List<KvCache> caches = new ArrayList<>();
+        List<int[]> chunks = new ArrayList<>();
+        for (int[] p : prompts) {
+            caches.add(model.newCache());
+            chunks.add(p);
+        }
+        try {
+            // mixed prefill batch of different lengths
+            float[][] batched = model.forward(caches, chunks);
+            for (int i = 0; i < prompts.length; i++) {
+                assertClose(model.logitsWithoutCache(prompts[i]), batched[i], 1e-4);
+            }
+            // then decode steps with one token each, and a mixed step (one prefill chunk among decodes)
+            int[][] seqs = prompts.clone();
+            for (int step = 0; step < 3; step++) {
+                List<int[]> next = new ArrayList<>();
+                for (int i = 0; i < seqs.length; i++) {
+                    int[] chunk = step == 2 && i == 1 ? randomTokens(4, 100 + i) : randomTokens(1, 10 * step + i);
+                    next.add(chunk);
+                    int[] grown = java.util.Arrays.copyOf(seqs[i], seqs[i].length + chunk.length);
+                    System.arraycopy(chunk, 0, grown, seqs[i].length, chunk.length);
+                    seqs[i] = grown;
+                }
+                float[][] out = model.forward(caches, next);
+                for (int i = 0; i < seqs.length; i++) {
+                    assertClose(model.logitsWithoutCache(seqs[i]), out[i], 1e-4);
+                    assertEquals(seqs[i].length, caches.get(i).length());
+                }
+            }
+        } finally {
+            caches.forEach(KvCache::close);
+        }
+    }
+
+    @Test
+    void copyPrefixGivesTheSameLogitsAsRecompute() {
+        int[] tokens = randomTokens(60, 7);
+        try (KvCache full = model.newCache()) {
+            model.forward(List.of(full), List.of(tokens));
+            try (KvCache prefix = full.copyPrefix(45)) {
+                assertEquals(45, prefix.length());
+                assertEquals(60, full.length());
+                int[] suffix = randomTokens(12, 8);
+                float[] reused = model.forward(List.of(prefix), List.of(suffix))[0];
+                int[] whole = new int[57];
+                System.arraycopy(tokens, 0, whole, 0, 45);
+                System.arraycopy(suffix, 0, whole, 45, 12);
+                assertClose(model.logitsWithoutCache(whole), reused, 1e-4);
+                // the source cache is unchanged: extending it still matches its own recompute
+                float[] next = model.forward(List.of(full), List.of(new int[] {3}))[0];
+                int[] extended = java.util.Arrays.copyOf(tokens, 61);
+                extended[60] = 3;
+                assertClose(model.logitsWithoutCache(extended), next, 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void rejectsBadInput() {
+        try (KvCache cache = model.newCache()) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> model.forward(List.of(cache), List.of(new int[] {model.config().vocabSize()})));
+            assertThrows(IllegalArgumentException.class, () -> model.forward(List.of(cache), List.of(new int[0])));
+            assertThrows(IllegalArgumentException.class,
+                    () -> model.forward(List.of(cache, cache), List.of(new int[] {1}, new int[] {2})));
+            assertEquals(0, cache.length());
+        }
+    }
+}
