@@ -1,0 +1,164 @@
+package ai.aster.sandbox.service;
+
+import ai.aster.protocol.sandbox.BatchExecutionRequest;
+import ai.aster.protocol.sandbox.BatchExecutionResponse;
+import ai.aster.protocol.sandbox.ExecutionRequest;
+import ai.aster.protocol.sandbox.ExecutionResult;
+import ai.aster.protocol.sandbox.ExecutionStatus;
+import ai.aster.sandbox.config.SandboxConfig;
+import ai.aster.sandbox.service.RequestValidator.ValidCall;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Runs calls: validation, admission, session state in and out, one fresh container per call. */
+@ApplicationScoped
+public class ExecutionService {
+
+    /** A warm container that died while waiting is replaced this many times before the call gives up. */
+    private static final int ATTEMPTS = 3;
+
+    private final SandboxConfig config;
+    private final RequestValidator validator;
+    private final Admission admission;
+    private final ContainerPool pool;
+    private final ContainerEngine engine;
+    private final EngineStatus status;
+    private final SessionStore sessions;
+    private final SandboxMetrics metrics;
+    private final ObjectMapper json;
+
+    public ExecutionService(SandboxConfig config, RequestValidator validator, Admission admission, ContainerPool pool,
+            ContainerEngine engine, EngineStatus status, SessionStore sessions, SandboxMetrics metrics,
+            ObjectMapper json) {
+        this.config = config;
+        this.validator = validator;
+        this.admission = admission;
+        this.pool = pool;
+        this.engine = engine;
+        this.status = status;
+        this.sessions = sessions;
+        this.metrics = metrics;
+        this.json = json;
+    }
+
+    /**
+     * @throws InvalidRequestException     bad input (no container started)
+     * @throws OverloadedException         saturated
+     * @throws EngineUnavailableException  engine or image unavailable
+     */
+    public ExecutionResult execute(ExecutionRequest request) {
+        ValidCall call = validator.validate(request, "");
+        if (!status.ready()) {
+            metrics.executed(ExecutionStatus.REJECTED, Duration.ZERO);
+            throw new EngineUnavailableException(status.problem());
+        }
+        return run(call);
+    }
+
+    /**
+     * Runs every item through the same limits, concurrently; results come back in request order. An item that
+     * cannot be admitted (saturation, engine failure mid-batch) comes back {@code rejected} with the reason in
+     * stderr, so the caller retries just those.
+     */
+    public BatchExecutionResponse executeBatch(BatchExecutionRequest batch) {
+        if (batch == null || batch.executions() == null || batch.executions().isEmpty()) {
+            throw new InvalidRequestException("'executions' must be a non-empty array", "executions");
+        }
+        if (batch.executions().size() > config.limits().maxBatchSize()) {
+            throw new InvalidRequestException("at most " + config.limits().maxBatchSize()
+                    + " executions per batch", "executions");
+        }
+        List<ValidCall> calls = new ArrayList<>();
+        for (int i = 0; i < batch.executions().size(); i++) {
+            calls.add(validator.validate(batch.executions().get(i), "executions[" + i + "]."));
+        }
+        if (!status.ready()) {
+            throw new EngineUnavailableException(status.problem());
+        }
+        try (ExecutorService items = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ExecutionResult>> futures = calls.stream()
+                    .map(call -> items.submit(() -> runOrReject(call)))
+                    .toList();
+            List<ExecutionResult> results = new ArrayList<>(futures.size());
+            for (Future<ExecutionResult> future : futures) {
+                results.add(future.get());
+            }
+            return new BatchExecutionResponse(results);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineUnavailableException("interrupted while running the batch");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a batch item failed: " + ContainerPool.rootMessage(e));
+        }
+    }
+
+    /** Drops a session's state. */
+    public void deleteSession(String id) {
+        if (!sessions.delete(id)) {
+            throw new SessionNotFoundException(id);
+        }
+    }
+
+    private ExecutionResult runOrReject(ValidCall call) {
+        try {
+            return run(call);
+        } catch (OverloadedException | EngineUnavailableException e) {
+            return new ExecutionResult(ExecutionStatus.REJECTED, null, "", "Not run: " + e.getMessage() + "\n",
+                    false, false, 0, call.sessionId());
+        }
+    }
+
+    private ExecutionResult run(ValidCall call) {
+        long started = System.nanoTime();
+        try (Admission.Ticket ticket = admission.enter()) {
+            SessionStore.Session session = call.sessionId() == null ? null : sessions.open(call.sessionId());
+            if (session != null) {
+                session.lock.lock();
+            }
+            try {
+                RunRequest request = new RunRequest(call.code(), call.stdin(), call.timeout(), call.memoryMb(),
+                        session == null ? null : session.state());
+                RunOutcome outcome = runInFreshContainer(request);
+                if (session != null && outcome.state() != null) {
+                    sessions.save(session, outcome.state());
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                metrics.executed(outcome.status(), took);
+                return new ExecutionResult(outcome.status(), outcome.exitCode(), outcome.stdout(), outcome.stderr(),
+                        outcome.stdoutTruncated(), outcome.stderrTruncated(), took.toMillis(), call.sessionId());
+            } finally {
+                if (session != null) {
+                    session.lock.unlock();
+                }
+            }
+        } catch (OverloadedException | EngineUnavailableException e) {
+            metrics.executed(ExecutionStatus.REJECTED, Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
+    }
+
+    private RunOutcome runInFreshContainer(RunRequest request) {
+        int outputLimit = config.limits().outputBytes();
+        int stateLimit = config.sessions().maxStateBytes();
+        boolean pooled = request.memoryMb() == config.limits().defaultMemoryMb();
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            SandboxContainer container = pooled ? pool.take() : pool.startOnDemand(request.memoryMb());
+            try {
+                if (container.send(request, outputLimit, stateLimit, json)) {
+                    return container.await(request, outputLimit, stateLimit, json, pool.deadlines(), engine);
+                }
+            } finally {
+                pool.discard(container);
+            }
+        }
+        throw new EngineUnavailableException("sandbox containers stopped before they could run the code "
+                + ATTEMPTS + " times in a row");
+    }
+}

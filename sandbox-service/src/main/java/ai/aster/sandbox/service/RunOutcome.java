@@ -1,0 +1,13 @@
+package ai.aster.sandbox.service;
+
+import ai.aster.protocol.sandbox.ExecutionStatus;
+
+/** What one container run gave: how it ended, its capped output, and the new session state (null if none). */
+record RunOutcome(
+        ExecutionStatus status,
+        Integer exitCode,
+        String stdout,
+        String stderr,
+        boolean stdoutTruncated,
+        boolean stderrTruncated,
+        byte[] state) {}

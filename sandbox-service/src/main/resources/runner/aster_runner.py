@@ -1,0 +1,244 @@
+"""ASTER sandbox runner: runs exactly one piece of code in this container, then exits.
+
+Started as PID 1 of a fresh container: connects to the service's Unix socket (argv[1]), which tells the service
+the container is ready, imports the prelude in a background thread while it waits, then reads one request,
+runs it, streams capped stdout/stderr back, sends the new session state and the exit status, and exits.
+
+Frames both ways: 1 byte type, 4 bytes big-endian length, payload.
+  service -> runner: 'R' JSON {code, stdin, output_limit, session, state_limit}, then 'S' state blob (may be empty)
+  runner -> service: 'O' stdout bytes, 'E' stderr bytes, 'S' state blob, 'X' JSON {exit_code, stdout_truncated,
+  stderr_truncated}
+"""
+import ast
+import io
+import json
+import os
+import re
+import socket
+import struct
+import sys
+import threading
+import types
+
+OWNER_PID = os.getpid()
+PRELUDE_NAMES = ("sp", "np", "math", "itertools")
+# Code that names one of these needs the prelude imported before it runs; other code can start at once.
+PRELUDE_WORDS = re.compile(r"\b(sp|np|sympy|numpy|scipy|mpmath|dill)\b")
+_prelude = {}
+
+
+def _import_prelude():
+    # The slow part of a warm start (about 0.7 s): done while the container waits in the pool.
+    import math
+    import itertools
+    _prelude["math"] = math
+    _prelude["itertools"] = itertools
+    import numpy
+    _prelude["np"] = numpy
+    import sympy
+    _prelude["sp"] = sympy
+    import dill  # noqa: F401  (session state)
+
+
+class Channel:
+    def __init__(self, sock):
+        self.sock = sock
+        self.lock = threading.Lock()
+
+    def send(self, kind, payload):
+        with self.lock:
+            self.sock.sendall(kind + struct.pack(">I", len(payload)) + payload)
+
+    def _read_exact(self, n):
+        chunks = []
+        while n > 0:
+            chunk = self.sock.recv(min(n, 1 << 20))
+            if not chunk:
+                raise EOFError("service closed the connection")
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def receive(self):
+        head = self._read_exact(5)
+        (length,) = struct.unpack(">I", head[1:])
+        return head[:1], self._read_exact(length)
+
+
+class CappedStream(io.TextIOBase):
+    """sys.stdout / sys.stderr: forwards text to the service until the byte cap, then only notes the truncation."""
+
+    def __init__(self, channel, kind, limit):
+        self.channel = channel
+        self.kind = kind
+        self.remaining = limit
+        self.truncated = False
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not " + type(text).__name__)
+        if os.getpid() != OWNER_PID or not text:
+            return len(text)  # forked children do not talk to the service
+        if self.remaining <= 0:
+            self.truncated = True
+            return len(text)
+        data = text.encode("utf-8", "replace")
+        if len(data) > self.remaining:
+            data = data[: self.remaining].decode("utf-8", "ignore").encode("utf-8")
+            self.truncated = True
+        self.remaining -= len(data)
+        if data:
+            self.channel.send(self.kind, data)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+
+def _run_cell(code, ns):
+    """Runs code like a REPL cell: a bare final expression is printed. Returns the exit code."""
+    try:
+        tree = ast.parse(code, filename="<cell>", mode="exec")
+    except (SyntaxError, ValueError) as e:  # ValueError: source with null bytes
+        import traceback
+        sys.stderr.write("".join(traceback.format_exception_only(type(e), e)))
+        return 1
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    try:
+        exec(compile(tree, "<cell>", "exec"), ns)
+        if last is not None:
+            value = eval(compile(last, "<cell>", "eval"), ns)
+            if value is not None:
+                print(repr(value))
+        return 0
+    except SystemExit as e:
+        if e.code is None:
+            return 0
+        if isinstance(e.code, int):
+            return e.code & 0xFF if e.code >= 0 else 1
+        print(e.code, file=sys.stderr)
+        return 1
+    except BaseException:
+        _print_exception()
+        return 1
+
+
+def _print_exception():
+    import traceback
+    etype, value, tb = sys.exc_info()
+    while tb is not None and tb.tb_frame.f_code.co_filename != "<cell>":
+        tb = tb.tb_next
+    sys.stderr.write("".join(traceback.format_exception(etype, value, tb)))
+
+
+def _dill_for(ns):
+    """dill, told that the cell's module is __main__ (it bound the runner script at import), so that functions
+    pickle with a reference to the session's globals instead of a copy of them."""
+    import dill
+    import dill._dill
+    dill._dill._main_module = sys.modules["__main__"]
+    return dill
+
+
+def _save_state(ns, bound, limit, notes):
+    """Pickles each user name on its own, so one that cannot be pickled is dropped alone (with a note)."""
+    import pickle
+    dill = _dill_for(ns)
+    blobs = {}
+    for name, value in list(ns.items()):
+        if name.startswith("__") or bound.get(name) is value:
+            continue
+        try:
+            blobs[name] = dill.dumps(value)
+        except BaseException as e:  # noqa: BLE001  (anything can fail while pickling user objects)
+            notes.append("note: variable '%s' could not be carried to the next call (%s: %s)"
+                         % (name, type(e).__name__, str(e)[:200]))
+    total = sum(len(b) for b in blobs.values())
+    for name in sorted(blobs, key=lambda n: len(blobs[n]), reverse=True):
+        if total <= limit:
+            break
+        total -= len(blobs[name])
+        del blobs[name]
+        notes.append("note: variable '%s' is too large to be carried to the next call" % name)
+    return pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _restore_state(blob, ns, notes):
+    import pickle
+    dill = _dill_for(ns)
+    for name, data in pickle.loads(blob).items():
+        try:
+            ns[name] = dill.loads(data)
+        except BaseException as e:  # noqa: BLE001
+            notes.append("note: variable '%s' from an earlier call could not be restored (%s: %s)"
+                         % (name, type(e).__name__, str(e)[:200]))
+
+
+def main():
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(sys.argv[1])
+    channel = Channel(sock)
+    prelude = threading.Thread(target=_import_prelude, name="prelude", daemon=True)
+    prelude.start()
+
+    kind, payload = channel.receive()
+    if kind != b"R":
+        os._exit(2)
+    request = json.loads(payload.decode("utf-8"))
+    _, state = channel.receive()
+    code = request["code"]
+    session = bool(request.get("session"))
+    limit = int(request.get("output_limit", 65536))
+
+    out = CappedStream(channel, b"O", limit)
+    err = CappedStream(channel, b"E", limit)
+    sys.stdout, sys.stderr = out, err
+    sys.stdin = io.StringIO(request.get("stdin") or "")
+
+    # The cell runs as __main__ so that its functions and classes pickle by value and keep their globals.
+    module = types.ModuleType("__main__")
+    module.__dict__["__builtins__"] = __builtins__
+    sys.modules["__main__"] = module
+    ns = module.__dict__
+    notes = []
+    if session or PRELUDE_WORDS.search(code):
+        prelude.join()
+    bound = dict(_prelude)
+    ns.update(bound)
+    if state:
+        _restore_state(state, ns, notes)
+    for note in notes:
+        print(note, file=sys.stderr)
+    notes.clear()
+
+    exit_code = _run_cell(code, ns)
+    if os.getpid() != OWNER_PID:
+        os._exit(0)  # a fork of the cell that fell through: only the runner answers
+
+    if session:
+        try:
+            blob = _save_state(ns, bound, int(request.get("state_limit", 16 << 20)), notes)
+            for note in notes:
+                print(note, file=sys.stderr)
+            channel.send(b"S", blob)
+        except BaseException as e:  # noqa: BLE001
+            print("note: the session state could not be saved (%s: %s)" % (type(e).__name__, e), file=sys.stderr)
+    channel.send(b"X", json.dumps({"exit_code": exit_code, "stdout_truncated": out.truncated,
+                                  "stderr_truncated": err.truncated}).encode("utf-8"))
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
