@@ -1,17 +1,97 @@
 package ai.aster.modeling;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
 import java.util.List;
 
-/** AdamW (decoupled weight decay) over a list of parameters whose gradients were attached and computed. */
+/**
+ * AdamW (Loshchilov and Hutter: Adam with decoupled weight decay) over a model's parameters, updated in place
+ * with grad mode off. The constructor attaches gradients to the parameters; a training step is:
+ *
+ * <pre>{@code
+ * try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+ *     NDArray loss = model.trainingLoss(manager, tokens, mask);
+ *     gc.backward(loss);
+ * }
+ * optimizer.step();
+ * }</pre>
+ *
+ * Moment buffers live beside the parameters (same device). Not thread-safe.
+ */
 public final class AdamW {
+
+    private final List<NDArray> parameters;
+    private final List<NDArray> firstMoments = new ArrayList<>(); // m, shaped like each parameter
+    private final List<NDArray> secondMoments = new ArrayList<>(); // v, shaped like each parameter
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private double learningRate;
+    private int steps;
 
     public AdamW(List<NDArray> parameters, double learningRate, double beta1, double beta2, double eps,
             double weightDecay) {
+        this.parameters = List.copyOf(parameters);
+        this.learningRate = learningRate;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        for (NDArray p : this.parameters) {
+            p.setRequiresGradient(true);
+            NDArray m = p.zerosLike();
+            NDArray v = p.zerosLike();
+            NDScope.unregister(m, v);
+            firstMoments.add(m);
+            secondMoments.add(v);
+        }
     }
 
-    /** One update from the current gradients, then zeroes them. */
+    /** Defaults of PyTorch's AdamW: betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
+    public AdamW(List<NDArray> parameters, double learningRate) {
+        this(parameters, learningRate, 0.9, 0.999, 1e-8, 0.01);
+    }
+
+    public void setLearningRate(double learningRate) {
+        this.learningRate = learningRate;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    /** One update from the current gradients, then zeroes them. Parameters without a gradient are skipped. */
     public void step() {
-        throw new UnsupportedOperationException("not yet");
+        steps++;
+        double correction1 = 1 - Math.pow(beta1, steps);
+        double correction2 = 1 - Math.pow(beta2, steps);
+        double stepSize = learningRate / correction1;
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (int i = 0; i < parameters.size(); i++) {
+                NDArray p = parameters.get(i);
+                NDArray g = p.getGradient();
+                NDArray m = firstMoments.get(i);
+                NDArray v = secondMoments.get(i);
+                // decoupled decay: p *= 1 - lr * wd
+                if (weightDecay != 0) {
+                    p.muli(1 - learningRate * weightDecay);
+                }
+                m.muli(beta1).addi(g.mul(1 - beta1));
+                v.muli(beta2).addi(g.square().muli(1 - beta2));
+                // p -= lr / c1 * m / (sqrt(v / c2) + eps)
+                NDArray denominator = v.div(correction2).sqrt().addi(eps);
+                p.subi(m.div(denominator).muli(stepSize));
+                JniUtils.zeroGrad((PtNDArray) p);
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
     }
 }

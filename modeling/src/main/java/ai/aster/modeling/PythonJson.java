@@ -1,0 +1,103 @@
+package ai.aster.modeling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * JSON text exactly as Python's {@code json.dumps(x, ensure_ascii=False)} writes it (what the {@code tojson}
+ * filter of Hugging Face chat templates produces): {@code ", "} and {@code ": "} separators, keys in order,
+ * non-ASCII characters as themselves.
+ */
+final class PythonJson {
+
+    private PythonJson() {
+    }
+
+    static String dumps(JsonNode node) {
+        StringBuilder out = new StringBuilder();
+        write(node, out);
+        return out.toString();
+    }
+
+    private static void write(JsonNode node, StringBuilder out) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            out.append("null");
+        } else if (node.isObject()) {
+            out.append('{');
+            boolean first = true;
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!first) {
+                    out.append(", ");
+                }
+                first = false;
+                string(e.getKey(), out);
+                out.append(": ");
+                write(e.getValue(), out);
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                if (i > 0) {
+                    out.append(", ");
+                }
+                write(node.get(i), out);
+            }
+            out.append(']');
+        } else if (node.isTextual()) {
+            string(node.asText(), out);
+        } else if (node.isBoolean()) {
+            out.append(node.asBoolean() ? "true" : "false");
+        } else if (node.isIntegralNumber()) {
+            out.append(node.bigIntegerValue());
+        } else if (node.isNumber()) {
+            double d = node.asDouble();
+            out.append(Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity")
+                    : pythonFloat(d));
+        } else {
+            string(node.asText(), out);
+        }
+    }
+
+    /** Python's repr of a float: shortest round-trip digits, always with a dot or exponent. */
+    private static String pythonFloat(double d) {
+        String s = Double.toString(d);
+        if (s.contains("E")) {
+            // Java: 1.0E-5, Python: 1e-05
+            String[] parts = s.split("E");
+            String mantissa = parts[0].endsWith(".0") ? parts[0].substring(0, parts[0].length() - 2) : parts[0];
+            int exp = Integer.parseInt(parts[1]);
+            if (exp >= -4 && exp < 16) {
+                return new java.math.BigDecimal(s).toPlainString();
+            }
+            return mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+        }
+        return s;
+    }
+
+    private static void string(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}
