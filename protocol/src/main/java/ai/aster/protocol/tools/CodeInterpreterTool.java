@@ -9,7 +9,10 @@ public final class CodeInterpreterTool {
 
     public static final String NAME = "code_interpreter";
 
-    /** As declared to the chat template (the system block of a Qwen3-style template lists it). */
+    /**
+     * As declared to the chat template (the system block of a Qwen3-style template lists it); the same text as
+     * modeling's {@code ChatTemplate.codeInterpreterTool()}, so prompts match whoever renders them.
+     */
     public static final ToolDefinition DEFINITION = definition();
 
     private CodeInterpreterTool() {}
@@ -17,11 +20,12 @@ public final class CodeInterpreterTool {
     private static ToolDefinition definition() {
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode code = json.objectNode().put("type", "string")
-                .put("description", "The Python code to run. Variables persist between calls; print what you need.");
+                .put("description", "The Python code to run. Variables, functions and imports persist between calls;"
+                + " print what you need to see.");
         ObjectNode parameters = json.objectNode().put("type", "object");
         parameters.set("properties", json.objectNode().set("code", code));
         parameters.set("required", json.arrayNode().add("code"));
         return new ToolDefinition("function", new ToolDefinition.Function(NAME,
-                "Execute Python code in a stateful sandbox and return its output.", parameters));
+                "Run Python code in a sandboxed interpreter and return its standard output and errors.", parameters));
     }
 }

@@ -1,0 +1,106 @@
+package ai.aster.gateway.client;
+
+import ai.aster.gateway.config.GatewayConfig;
+import ai.aster.gateway.service.DeadlineExceededException;
+import ai.aster.gateway.service.DependencyUnavailableException;
+import ai.aster.gateway.service.SandboxPort;
+import ai.aster.protocol.sandbox.ExecutionRequest;
+import ai.aster.protocol.sandbox.ExecutionResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * The sandbox as the agent loop sees it. A 429 (saturated) is retried after its {@code Retry-After} until the
+ * trajectory's deadline; a 503 or a refused connection means the sandbox is down.
+ */
+@ApplicationScoped
+public class SandboxClient implements SandboxPort {
+
+    static final String NAME = "sandbox-service";
+    /** Time allowed beyond the execution's own limit: container start, session restore, the round trip. */
+    private static final Duration GRACE = Duration.ofSeconds(15);
+
+    private final SandboxRestClient rest;
+    private final ObjectMapper json;
+
+    public SandboxClient(@RestClient SandboxRestClient rest, GatewayConfig config, ObjectMapper json) {
+        this.rest = rest;
+        this.json = json;
+    }
+
+    @Override
+    public ExecutionResult execute(ExecutionRequest request, long deadlineNanos) throws InterruptedException {
+        long callLimit = Duration.ofMillis((long) (request.timeoutS() * 1000)).plus(GRACE).toNanos();
+        int connectRetries = 2;
+        while (true) {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                throw new DeadlineExceededException("the trajectory deadline passed waiting for the sandbox");
+            }
+            try {
+                return rest.execute(request).await().atMost(Duration.ofNanos(Math.min(remaining, callLimit)));
+            } catch (io.smallrye.mutiny.TimeoutException e) {
+                if (deadlineNanos - System.nanoTime() <= 0) {
+                    throw new DeadlineExceededException("the trajectory deadline passed during a code execution");
+                }
+                throw new DependencyUnavailableException(NAME, "no answer within the execution limit", e);
+            } catch (RuntimeException e) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                if (cause instanceof WebApplicationException web && web.getResponse().getStatus() == 429) {
+                    long wait = Math.min(retryAfterNanos(web), deadlineNanos - System.nanoTime());
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    continue;
+                }
+                RuntimeException failure = DependencyFailures.translate(NAME, e, json);
+                if (failure instanceof DependencyFailures.ConnectFailure && connectRetries-- > 0) {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                    continue;
+                }
+                throw failure;
+            }
+        }
+    }
+
+    @Override
+    @Retry(maxRetries = 2, delay = 200)
+    @Timeout(5000)
+    public void deleteSession(String sessionId) {
+        try {
+            rest.deleteSession(sessionId).await().atMost(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof WebApplicationException web && web.getResponse().getStatus() == 404) {
+                return; // no state was kept for it
+            }
+            throw e;
+        }
+    }
+
+    /** True when the sandbox answers its readiness probe. */
+    public boolean ready(Duration timeout) {
+        try {
+            return rest.ready().await().atMost(timeout).getStatus() == 200;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static long retryAfterNanos(WebApplicationException e) {
+        String header = e.getResponse().getHeaderString("Retry-After");
+        try {
+            double seconds = header == null ? 1 : Double.parseDouble(header.strip());
+            return (long) (Math.max(0.05, Math.min(seconds, 30)) * 1e9);
+        } catch (NumberFormatException ex) {
+            return TimeUnit.SECONDS.toNanos(1);
+        }
+    }
+}

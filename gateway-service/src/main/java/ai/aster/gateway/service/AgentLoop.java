@@ -1,0 +1,438 @@
+package ai.aster.gateway.service;
+
+import ai.aster.protocol.answer.BoxedAnswer;
+import ai.aster.protocol.openai.ChatMessage;
+import ai.aster.protocol.openai.CompletionChoice;
+import ai.aster.protocol.openai.CompletionRequest;
+import ai.aster.protocol.openai.CompletionResponse;
+import ai.aster.protocol.openai.StreamOptions;
+import ai.aster.protocol.openai.TokenizeRequest;
+import ai.aster.protocol.openai.TokenizeResponse;
+import ai.aster.protocol.openai.ToolCall;
+import ai.aster.protocol.openai.ToolTraceEntry;
+import ai.aster.protocol.sandbox.ExecutionRequest;
+import ai.aster.protocol.sandbox.ExecutionResult;
+import ai.aster.protocol.tools.CodeInterpreterTool;
+import ai.aster.protocol.tools.ToolCallParse;
+import ai.aster.protocol.tools.ToolResultText;
+import ai.aster.protocol.trajectory.Timings;
+import ai.aster.protocol.trajectory.Trajectory;
+import ai.aster.protocol.trajectory.TrajectoryUsage;
+import ai.aster.protocol.trajectory.Turn;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The multi-turn tool loop of one trajectory: decode until a tool call ends a turn, run it in the sandbox, append the
+ * result's tokens exactly as the chat template renders them, and decode on from the whole token sequence.
+ * Generated tokens are never re-tokenized: the trajectory's tokens are exactly what the model conditioned on.
+ * A plain class, blocking, run on a virtual thread; cancelled by interrupting that thread.
+ */
+public final class AgentLoop {
+
+    /** Turn k of a seeded trajectory decodes with seed + k * SEED_STRIDE: reproducible, yet not the same draw. */
+    public static final long SEED_STRIDE = 7919;
+
+    /** Decoding continues in the same turn at most this often when a stop string was not a tool call. */
+    private static final int MAX_CONTINUATIONS = 8;
+
+    private final ModelPort model;
+    private final SandboxPort sandbox;
+    private final ToolResultRenderer renderer;
+    private final Tracer tracer;
+
+    public AgentLoop(ModelPort model, SandboxPort sandbox, ToolResultRenderer renderer, Tracer tracer) {
+        this.model = model;
+        this.sandbox = sandbox;
+        this.renderer = renderer;
+        this.tracer = tracer;
+    }
+
+    public TrajectoryOutcome run(TrajectorySpec spec, TrajectoryEvents events) {
+        Span span = tracer.spanBuilder("invoke_agent")
+                .setAttribute("gen_ai.operation.name", "invoke_agent")
+                .setAttribute("gen_ai.conversation.id", spec.id())
+                .setAttribute("gen_ai.request.model", String.valueOf(spec.model()))
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            Run run = new Run(spec, events);
+            TrajectoryOutcome outcome = run.execute();
+            span.setAttribute("gen_ai.response.finish_reasons", outcome.finishReason());
+            span.setAttribute("aster.tool_calls", run.toolCalls);
+            if (outcome.failed()) {
+                span.setStatus(StatusCode.ERROR, outcome.failure().getMessage());
+            }
+            return outcome;
+        } finally {
+            span.end();
+        }
+    }
+
+    /** The mutable state of one run. */
+    private final class Run {
+        final TrajectorySpec spec;
+        final MessageAssembler assembler;
+        final TrajectoryEvents events;
+        final long startNanos = System.nanoTime();
+        final Instant createdAt = Instant.now();
+        final List<Integer> sequence = new ArrayList<>();
+        final List<Turn> turns = new ArrayList<>();
+        final List<ToolTraceEntry> trace = new ArrayList<>();
+        List<Integer> promptIds = List.of();
+        int maxModelLen = Integer.MAX_VALUE;
+        boolean continuationStartsInThink;
+        ToolCall clientCall;
+        long modelNanos;
+        long toolNanos;
+        int completionTokens;
+        int toolTokens;
+        int toolRounds;
+        int toolCalls;
+        int formatErrors;
+        Long policyVersion;
+        boolean turnOpen;
+
+        Run(TrajectorySpec spec, TrajectoryEvents events) {
+            this.spec = spec;
+            this.events = events;
+            this.assembler = new MessageAssembler(events);
+        }
+
+        TrajectoryOutcome execute() {
+            String finish;
+            RuntimeException failure = null;
+            try {
+                finish = loop();
+            } catch (DeadlineExceededException e) {
+                finish = "deadline";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finish = "cancelled";
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                    finish = "cancelled";
+                } else {
+                    finish = "error";
+                    failure = e;
+                }
+            }
+            if (turnOpen) {
+                assembler.endTurn(-1, true);
+            }
+            return outcome(finish, failure);
+        }
+
+        private String loop() throws InterruptedException {
+            long t0 = System.nanoTime();
+            TokenizeResponse prompt = model.tokenize(new TokenizeRequest(spec.model(), null, spec.messages(),
+                    spec.templateTools().isEmpty() ? null : spec.templateTools(), true, null, null));
+            modelNanos += System.nanoTime() - t0;
+            promptIds = List.copyOf(prompt.tokens());
+            sequence.addAll(promptIds);
+            if (prompt.maxModelLen() > 0) {
+                maxModelLen = prompt.maxModelLen();
+            }
+            boolean startsInThink = endsWithOpenThink(prompt.prompt());
+            while (true) {
+                if (System.nanoTime() >= spec.deadlineNanos()) {
+                    return "deadline";
+                }
+                TurnText turn = new TurnText();
+                assembler.startTurn(startsInThink);
+                turnOpen = true;
+                ToolCallParse parse = ToolCallParse.NONE;
+                for (int part = 0; part <= MAX_CONTINUATIONS; part++) {
+                    int budget = remainingBudget();
+                    if (budget <= 0) {
+                        recordTurn(turn, null, null);
+                        return "length";
+                    }
+                    decode(turn, budget);
+                    if ("length".equals(turn.finishReason)) {
+                        recordTurn(turn, null, null);
+                        return "length";
+                    }
+                    parse = spec.parseToolCalls() ? spec.protocol().parse(turn.text.toString()) : ToolCallParse.NONE;
+                    // a protocol stop string that was no tool call (a bare ``` fence): the model is not done
+                    if (!(parse instanceof ToolCallParse.None) || !endsWithProtocolStop(turn.text)) {
+                        break;
+                    }
+                }
+                switch (parse) {
+                    case ToolCallParse.None none -> {
+                        turnOpen = false;
+                        assembler.endTurn(-1, true);
+                        recordTurn(turn, null, null);
+                        return "stop";
+                    }
+                    case ToolCallParse.Call call when spec.clientTools().contains(call.name()) -> {
+                        turnOpen = false;
+                        assembler.endTurn(call.start(), true);
+                        clientCall = ToolCall.function("call_" + UUID.randomUUID().toString().replace("-", ""),
+                                call.name(), call.arguments().toString());
+                        events.toolCall(clientCall);
+                        recordTurn(turn, new Turn.ToolCallRecord(call.name(), call.arguments().toString(), null), null);
+                        return "tool_calls";
+                    }
+                    default -> {
+                        turnOpen = false;
+                        int start = parse instanceof ToolCallParse.Call c ? c.start()
+                                : ((ToolCallParse.Malformed) parse).start();
+                        assembler.endTurn(start, false);
+                        if (toolRounds >= spec.maxToolCalls()) {
+                            recordTurn(turn, callRecord(parse, turn, start), null);
+                            return "max_tool_calls";
+                        }
+                        toolRounds++;
+                        runTool(turn, parse, start);
+                        startsInThink = continuationStartsInThink;
+                    }
+                }
+            }
+        }
+
+        private int remainingBudget() {
+            int context = maxModelLen == Integer.MAX_VALUE ? Integer.MAX_VALUE : maxModelLen - sequence.size();
+            int tokens = spec.maxCompletionTokens() == null ? Integer.MAX_VALUE
+                    : spec.maxCompletionTokens() - completionTokens;
+            int budget = Math.min(context, tokens);
+            return budget == Integer.MAX_VALUE ? 16_384 : budget;
+        }
+
+        private void decode(TurnText turn, int maxTokens) throws InterruptedException {
+            ArrayNode ids = JsonNodeFactory.instance.arrayNode(sequence.size());
+            for (int id : sequence) {
+                ids.add(id);
+            }
+            List<String> stop = new ArrayList<>();
+            if (spec.parseToolCalls()) {
+                stop.addAll(spec.protocol().stopStrings());
+            }
+            if (spec.stop() != null) {
+                stop.addAll(spec.stop());
+            }
+            Long seed = spec.seed() == null ? null : spec.seed() + turns.size() * SEED_STRIDE + turn.parts;
+            CompletionRequest request = new CompletionRequest(spec.model(), ids, maxTokens, spec.temperature(),
+                    spec.topP(), spec.topK(), seed, 1, stop.isEmpty() ? null : stop, null, 0, true,
+                    new StreamOptions(true), true, null, true);
+            int before = turn.tokenIds.size();
+            Span span = tracer.spanBuilder("text_completion")
+                    .setAttribute("gen_ai.operation.name", "text_completion")
+                    .setAttribute("gen_ai.request.max_tokens", maxTokens)
+                    .startSpan();
+            long t0 = System.nanoTime();
+            try (Scope ignored = span.makeCurrent()) {
+                turn.finishReason = null;
+                turn.stopReason = null;
+                model.complete(request, chunk -> onChunk(turn, chunk), spec.deadlineNanos());
+            } catch (RuntimeException | InterruptedException e) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+                throw e;
+            } finally {
+                modelNanos += System.nanoTime() - t0;
+                span.setAttribute("gen_ai.usage.output_tokens", turn.tokenIds.size() - before);
+                span.end();
+            }
+            turn.parts++;
+            if (!turn.text.isEmpty() && turn.tokenIds.size() == before) {
+                throw new IllegalStateException("the model service returned text without token ids");
+            }
+            includeStopString(turn);
+            while (turn.logprobs.size() < turn.tokenIds.size()) {
+                turn.logprobs.add(null);
+            }
+            int generated = turn.tokenIds.size() - before;
+            completionTokens += generated;
+            sequence.addAll(turn.tokenIds.subList(before, turn.tokenIds.size()));
+        }
+
+        private void onChunk(TurnText turn, CompletionResponse chunk) {
+            if (chunk.policyVersion() != null && policyVersion == null) {
+                policyVersion = chunk.policyVersion();
+            }
+            if (chunk.choices() == null) {
+                return;
+            }
+            for (CompletionChoice choice : chunk.choices()) {
+                if (choice.text() != null && !choice.text().isEmpty()) {
+                    turn.text.append(choice.text());
+                    assembler.feed(choice.text());
+                }
+                if (choice.tokenIds() != null) {
+                    turn.tokenIds.addAll(choice.tokenIds());
+                }
+                if (choice.logprobs() != null && choice.logprobs().tokenLogprobs() != null) {
+                    turn.logprobs.addAll(choice.logprobs().tokenLogprobs());
+                }
+                if (choice.finishReason() != null) {
+                    turn.finishReason = choice.finishReason();
+                }
+                if (choice.stopReason() != null) {
+                    turn.stopReason = choice.stopReason();
+                }
+            }
+        }
+
+        /**
+         * The stop string must stay in the model's context. If the model service ended on it without returning it,
+         * its tokens are appended (log-prob 0: it was forced by the stop, not sampled again).
+         */
+        private void includeStopString(TurnText turn) {
+            if (!"stop".equals(turn.finishReason) || !(turn.stopReason instanceof String stop)
+                    || !spec.protocol().stopStrings().contains(stop) || turn.text.toString().endsWith(stop)) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            List<Integer> ids = model.tokenize(new TokenizeRequest(spec.model(), stop, null, null, null, null, false))
+                    .tokens();
+            modelNanos += System.nanoTime() - t0;
+            turn.text.append(stop);
+            assembler.feed(stop);
+            turn.tokenIds.addAll(ids);
+            while (turn.logprobs.size() < turn.tokenIds.size()) {
+                turn.logprobs.add(0.0);
+            }
+        }
+
+        private boolean endsWithProtocolStop(StringBuilder text) {
+            String s = text.toString();
+            return spec.protocol().stopStrings().stream().anyMatch(s::endsWith);
+        }
+
+        private void runTool(TurnText turn, ToolCallParse parse, int start) throws InterruptedException {
+            String formatError = switch (parse) {
+                case ToolCallParse.Malformed m -> m.reason();
+                case ToolCallParse.Call c when !spec.builtinCode() || !CodeInterpreterTool.NAME.equals(c.name()) ->
+                        "unknown tool '" + c.name() + "'; available: " + availableTools();
+                case ToolCallParse.Call c when c.code() == null || c.code().isBlank() ->
+                        "the " + CodeInterpreterTool.NAME + " call has no \"code\" argument";
+                default -> null;
+            };
+            Turn.ToolCallRecord callRecord = callRecord(parse, turn, start);
+            String status;
+            String resultText;
+            long durationMs;
+            if (formatError != null) {
+                formatErrors++;
+                status = "format_error";
+                resultText = ToolResultText.formatError(formatError);
+                durationMs = 0;
+            } else {
+                String code = ((ToolCallParse.Call) parse).code();
+                Span span = tracer.spanBuilder("execute_tool")
+                        .setAttribute("gen_ai.operation.name", "execute_tool")
+                        .setAttribute("gen_ai.tool.name", CodeInterpreterTool.NAME)
+                        .startSpan();
+                long t0 = System.nanoTime();
+                ExecutionResult result;
+                try (Scope ignored = span.makeCurrent()) {
+                    result = sandbox.execute(ExecutionRequest.python(code, spec.id(), spec.toolTimeoutS()),
+                            spec.deadlineNanos());
+                    span.setAttribute("aster.sandbox.status", result.status().wireName());
+                } catch (RuntimeException | InterruptedException e) {
+                    span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+                    throw e;
+                } finally {
+                    toolNanos += System.nanoTime() - t0;
+                    span.end();
+                }
+                toolCalls++;
+                status = result.status().wireName();
+                resultText = ToolResultText.render(result, spec.toolTimeoutS());
+                durationMs = result.durationMs() > 0 ? result.durationMs()
+                        : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            }
+            ToolTraceEntry entry = new ToolTraceEntry(trace.size(), callRecord.name(), callRecord.code(), status,
+                    resultText, durationMs);
+            trace.add(entry);
+            events.toolTrace(entry);
+
+            long t0 = System.nanoTime();
+            String continuation = renderer.continuation(spec.model(), spec.protocol(), resultText);
+            List<Integer> ids = renderer.tokens(continuation, spec.model());
+            modelNanos += System.nanoTime() - t0;
+            continuationStartsInThink = endsWithOpenThink(continuation);
+            sequence.addAll(ids);
+            toolTokens += ids.size();
+            recordTurn(turn, callRecord, new Turn.ToolResultRecord(status, resultText, List.copyOf(ids), durationMs));
+        }
+
+        private Turn.ToolCallRecord callRecord(ToolCallParse parse, TurnText turn, int start) {
+            return switch (parse) {
+                case ToolCallParse.Call c when c.code() != null -> new Turn.ToolCallRecord(c.name(), c.code(), null);
+                case ToolCallParse.Call c -> new Turn.ToolCallRecord(c.name(), c.arguments() == null ? null
+                        : c.arguments().toString(), c.code() == null && CodeInterpreterTool.NAME.equals(c.name())
+                        ? "missing code" : null);
+                case ToolCallParse.Malformed m -> new Turn.ToolCallRecord(m.name(),
+                        turn.text.substring(Math.min(start, turn.text.length())), m.reason());
+                case ToolCallParse.None n -> null;
+            };
+        }
+
+        private String availableTools() {
+            List<String> names = new ArrayList<>();
+            if (spec.builtinCode()) {
+                names.add(CodeInterpreterTool.NAME);
+            }
+            names.addAll(spec.clientTools());
+            return names.isEmpty() ? "none" : String.join(", ", names);
+        }
+
+        private void recordTurn(TurnText turn, Turn.ToolCallRecord call, Turn.ToolResultRecord result) {
+            turns.add(new Turn(turn.text.toString(), List.copyOf(turn.tokenIds), List.copyOf(nullsAsZero(turn.logprobs)),
+                    turn.finishReason, call, result));
+        }
+
+        private TrajectoryOutcome outcome(String finish, RuntimeException failure) {
+            String content = assembler.content();
+            ChatMessage message = new ChatMessage("assistant",
+                    clientCall != null && content.isEmpty() ? null : content, null, assembler.reasoning(),
+                    clientCall == null ? null : List.of(clientCall), null, trace.isEmpty() ? null : List.copyOf(trace));
+            long totalNanos = System.nanoTime() - startNanos;
+            Trajectory trajectory = new Trajectory(spec.id(), createdAt, spec.source(), spec.model(), policyVersion,
+                    spec.problemId(), spec.referenceAnswer(), spec.messages(), promptIds, List.copyOf(turns),
+                    BoxedAnswer.last(content).orElse(null), finish,
+                    new TrajectoryUsage(promptIds.size() + toolTokens, completionTokens, toolCalls, formatErrors),
+                    new Timings(TimeUnit.NANOSECONDS.toMillis(totalNanos), TimeUnit.NANOSECONDS.toMillis(modelNanos),
+                            TimeUnit.NANOSECONDS.toMillis(toolNanos)),
+                    null);
+            return new TrajectoryOutcome(message, finish, trajectory, failure,
+                    new TrajectoryOutcome.Nanos(totalNanos, modelNanos, toolNanos, turns.size()));
+        }
+    }
+
+    private static List<Double> nullsAsZero(List<Double> logprobs) {
+        List<Double> out = new ArrayList<>(logprobs.size());
+        for (Double lp : logprobs) {
+            out.add(lp == null ? 0.0 : lp);
+        }
+        return out;
+    }
+
+    private static boolean endsWithOpenThink(String text) {
+        if (text == null) {
+            return false;
+        }
+        String t = text.stripTrailing();
+        return t.endsWith("<think>");
+    }
+
+    /** One turn's generated text, ids and log-probs, accumulated over its stream chunks. */
+    private static final class TurnText {
+        final StringBuilder text = new StringBuilder();
+        final List<Integer> tokenIds = new ArrayList<>();
+        final List<Double> logprobs = new ArrayList<>();
+        String finishReason;
+        Object stopReason;
+        int parts;
+    }
+}

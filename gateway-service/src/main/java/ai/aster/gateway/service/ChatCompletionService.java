@@ -1,0 +1,205 @@
+package ai.aster.gateway.service;
+
+import ai.aster.gateway.client.ModelServiceClient;
+import ai.aster.gateway.client.SandboxClient;
+import ai.aster.gateway.config.GatewayConfig;
+import ai.aster.protocol.openai.ApiError;
+import ai.aster.protocol.openai.ChatCompletionRequest;
+import ai.aster.protocol.openai.ToolCall;
+import ai.aster.protocol.openai.ToolTraceEntry;
+import ai.aster.protocol.openai.Usage;
+import io.opentelemetry.api.trace.Tracer;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs chat requests: admission (at most {@code max-concurrent-trajectories}, else 429), one virtual thread per
+ * trajectory, and after each: metrics, the sandbox session dropped, the trajectory published.
+ */
+@ApplicationScoped
+public class ChatCompletionService {
+
+    private static final Logger LOG = Logger.getLogger(ChatCompletionService.class);
+
+    private final AgentLoop loop;
+    private final ChatRequestPlanner planner;
+    private final SandboxPort sandbox;
+    private final TrajectoryPublisher publisher;
+    private final GatewayMetrics metrics;
+    private final GatewayConfig config;
+    private final Semaphore slots;
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("trajectory-", 0).factory());
+
+    public ChatCompletionService(ModelServiceClient model, SandboxClient sandbox, GatewayConfig config, Tracer tracer,
+            TrajectoryPublisher publisher, GatewayMetrics metrics) {
+        this.loop = new AgentLoop(model, sandbox, new ToolResultRenderer(model), tracer);
+        this.planner = new ChatRequestPlanner(config);
+        this.sandbox = sandbox;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.config = config;
+        this.slots = new Semaphore(config.maxConcurrentTrajectories());
+    }
+
+    public PreparedChat plan(ChatCompletionRequest request, String source) {
+        return planner.plan(request, source);
+    }
+
+    /** Runs blocking work (a call to a dependency) off the event loop. */
+    public void offload(Runnable work) {
+        threads.execute(work);
+    }
+
+    /**
+     * Starts the request's trajectories. Throws a 429 {@link ApiException} when they do not fit now.
+     *
+     * @param arrivalNanos when the request arrived, for the time-to-first-token metric
+     */
+    public ChatExchange start(PreparedChat chat, long arrivalNanos, ChatObserver observer) {
+        int n = chat.specs().size();
+        if (!slots.tryAcquire(n)) {
+            long retryAfter = Math.max(1, (long) Math.ceil(config.retryAfter().toMillis() / 1000.0));
+            throw new ApiException(429, ApiError.overloaded("the gateway is running "
+                    + config.maxConcurrentTrajectories() + " trajectories; retry after " + retryAfter + " s"),
+                    retryAfter);
+        }
+        ChatExchange exchange = new ChatExchange();
+        TrajectoryOutcome[] outcomes = new TrajectoryOutcome[n];
+        AtomicInteger remaining = new AtomicInteger(n);
+        AtomicBoolean firstToken = new AtomicBoolean();
+        for (int i = 0; i < n; i++) {
+            int choice = i;
+            TrajectorySpec spec = chat.specs().get(i);
+            TrajectoryEvents events = timed(observer.events(choice), arrivalNanos, firstToken);
+            exchange.add(threads.submit(() -> {
+                TrajectoryOutcome outcome = null;
+                try {
+                    outcome = loop.run(spec, events);
+                } catch (RuntimeException | Error e) {
+                    LOG.errorf(e, "trajectory %s failed unexpectedly", spec.id());
+                } finally {
+                    slots.release();
+                    outcomes[choice] = outcome;
+                    afterTrajectory(spec, outcome, exchange);
+                    if (outcome == null || outcome.failed()) {
+                        exchange.cancel(); // the request fails as a whole: stop its other trajectories
+                    }
+                    if (remaining.decrementAndGet() == 0) {
+                        observer.finished(result(chat, Arrays.asList(outcomes)));
+                    }
+                }
+            }));
+        }
+        return exchange;
+    }
+
+    private void afterTrajectory(TrajectorySpec spec, TrajectoryOutcome outcome, ChatExchange exchange) {
+        boolean cancelled = outcome == null || "cancelled".equals(outcome.finishReason());
+        if (spec.builtinCode() && (cancelled || outcome.trajectory().usage().toolCalls() > 0)) {
+            threads.execute(() -> {
+                try {
+                    sandbox.deleteSession(spec.id());
+                } catch (RuntimeException e) {
+                    LOG.debugf("session %s not deleted: %s", spec.id(), e.getMessage());
+                }
+            });
+        }
+        if (outcome == null) {
+            return;
+        }
+        metrics.trajectoryEnded(outcome);
+        if (!cancelled && spec.logTrajectory()) {
+            publisher.publish(outcome.trajectory());
+        }
+    }
+
+    private ChatResult result(PreparedChat chat, List<TrajectoryOutcome> outcomes) {
+        ApiException failure = null;
+        int prompt = 0;
+        int completion = 0;
+        int toolCalls = 0;
+        int formatErrors = 0;
+        Long policyVersion = null;
+        for (int i = 0; i < outcomes.size(); i++) {
+            TrajectoryOutcome outcome = outcomes.get(i);
+            if (outcome == null) {
+                failure = new ApiException(500, ApiError.internal("a trajectory failed inside the gateway"), null);
+                continue;
+            }
+            if (outcome.failed() && failure == null) {
+                failure = toApiError(outcome.failure());
+            }
+            var usage = outcome.trajectory().usage();
+            int promptIds = outcome.trajectory().promptTokenIds().size();
+            // the prompt once, plus every tool result each trajectory read
+            prompt += (i == 0 ? usage.promptTokens() : usage.promptTokens() - promptIds);
+            completion += usage.completionTokens();
+            toolCalls += usage.toolCalls();
+            formatErrors += usage.formatErrors();
+            if (policyVersion == null) {
+                policyVersion = outcome.trajectory().policyVersion();
+            }
+        }
+        Usage usage = new Usage(prompt, completion, prompt + completion, toolCalls, formatErrors);
+        return new ChatResult(chat, outcomes, usage, policyVersion, failure);
+    }
+
+    private static ApiException toApiError(RuntimeException failure) {
+        if (failure instanceof DependencyUnavailableException d) {
+            return new ApiException(503, ApiError.unavailable(d.getMessage()), null);
+        }
+        if (failure instanceof UpstreamRejectedException u) {
+            return new ApiException(u.status() == 404 ? 404 : 400,
+                    ApiError.invalidRequest(u.getMessage(), null), null);
+        }
+        return new ApiException(500, ApiError.internal("the trajectory failed: " + failure.getMessage()), null);
+    }
+
+    private TrajectoryEvents timed(TrajectoryEvents events, long arrivalNanos, AtomicBoolean first) {
+        return new TrajectoryEvents() {
+            @Override
+            public void reasoning(String delta) {
+                mark();
+                events.reasoning(delta);
+            }
+
+            @Override
+            public void content(String delta) {
+                mark();
+                events.content(delta);
+            }
+
+            @Override
+            public void toolTrace(ToolTraceEntry entry) {
+                events.toolTrace(entry);
+            }
+
+            @Override
+            public void toolCall(ToolCall call) {
+                mark();
+                events.toolCall(call);
+            }
+
+            private void mark() {
+                if (!first.get() && first.compareAndSet(false, true)) {
+                    metrics.firstToken(Duration.ofNanos(System.nanoTime() - arrivalNanos));
+                }
+            }
+        };
+    }
+
+    @PreDestroy
+    void shutdown() {
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,161 @@
+package ai.aster.gateway.service;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a trajectory's generated text into the response message as it decodes: text inside
+ * {@code <think>...</think>} is reasoning (forwarded live); the rest of a turn is held until the turn ends,
+ * because only then is it known whether a tool call follows (then it is reasoning too) or the turn was the
+ * answer (then it is content). Streaming and non-streaming responses are both built from what this emits, so
+ * they always agree.
+ */
+final class MessageAssembler {
+
+    private static final String OPEN = "<think>";
+    private static final String CLOSE = "</think>";
+
+    private final TrajectoryEvents events;
+    private final StringBuilder reasoning = new StringBuilder();
+    private final StringBuilder content = new StringBuilder();
+
+    // per turn
+    private final StringBuilder pending = new StringBuilder(); // raw text not yet classified (a partial tag)
+    private final List<Segment> outside = new ArrayList<>();   // text outside thinking, with its raw offset
+    private int consumed;                                      // raw offset of pending's first char
+    private boolean inThink;
+    private boolean sawTag;
+
+    private record Segment(int rawStart, String text) {}
+
+    MessageAssembler(TrajectoryEvents events) {
+        this.events = events;
+    }
+
+    /** @param startsInThink the prompt ends with an open {@code <think>} (a template that opens it for the model) */
+    void startTurn(boolean startsInThink) {
+        pending.setLength(0);
+        outside.clear();
+        consumed = 0;
+        inThink = startsInThink;
+        sawTag = startsInThink;
+    }
+
+    void feed(String delta) {
+        if (delta != null && !delta.isEmpty()) {
+            pending.append(delta);
+            drain(false);
+        }
+    }
+
+    /**
+     * Ends a turn. Text outside thinking before {@code callStart} (a raw offset in the turn's text, or -1 for
+     * no call) goes to reasoning when a server-side call follows, to content when the turn answers.
+     */
+    void endTurn(int callStart, boolean toContent) {
+        drain(true);
+        StringBuilder before = new StringBuilder();
+        for (Segment s : outside) {
+            if (callStart < 0 || s.rawStart + s.text.length() <= callStart) {
+                before.append(s.text);
+            } else if (s.rawStart < callStart) {
+                before.append(s.text, 0, callStart - s.rawStart);
+            }
+        }
+        outside.clear();
+        if (toContent) {
+            emitContent(before.toString().strip());
+        } else if (!before.toString().isBlank()) {
+            emitReasoning(before.toString());
+        }
+    }
+
+    String reasoning() {
+        return reasoning.isEmpty() ? null : reasoning.toString();
+    }
+
+    String content() {
+        return content.toString();
+    }
+
+    private void drain(boolean atEnd) {
+        while (!pending.isEmpty()) {
+            String p = pending.toString();
+            if (inThink) {
+                int close = p.indexOf(CLOSE);
+                if (close >= 0) {
+                    emitReasoning(p.substring(0, close));
+                    consume(close + CLOSE.length());
+                    inThink = false;
+                    continue;
+                }
+                int keep = atEnd ? 0 : partialSuffix(p, CLOSE);
+                emitReasoning(p.substring(0, p.length() - keep));
+                consume(p.length() - keep);
+                return;
+            }
+            int open = p.indexOf(OPEN);
+            int close = p.indexOf(CLOSE);
+            if (close >= 0 && (open < 0 || close < open)) {
+                if (!sawTag) {
+                    // thinking was opened by the prompt: everything so far in this turn was thinking
+                    StringBuilder thought = new StringBuilder();
+                    outside.forEach(s -> thought.append(s.text));
+                    outside.clear();
+                    emitReasoning(thought + p.substring(0, close));
+                } else {
+                    addOutside(p.substring(0, close));
+                }
+                sawTag = true;
+                consume(close + CLOSE.length());
+                continue;
+            }
+            if (open >= 0) {
+                addOutside(p.substring(0, open));
+                consume(open + OPEN.length());
+                inThink = true;
+                sawTag = true;
+                continue;
+            }
+            int keep = atEnd ? 0 : Math.max(partialSuffix(p, OPEN), partialSuffix(p, CLOSE));
+            addOutside(p.substring(0, p.length() - keep));
+            consume(p.length() - keep);
+            return;
+        }
+    }
+
+    private void addOutside(String text) {
+        if (!text.isEmpty()) {
+            outside.add(new Segment(consumed, text));
+        }
+    }
+
+    private void consume(int n) {
+        pending.delete(0, n);
+        consumed += n;
+    }
+
+    /** Length of the longest suffix of {@code text} that is a proper prefix of {@code tag}. */
+    private static int partialSuffix(String text, String tag) {
+        for (int k = Math.min(tag.length() - 1, text.length()); k > 0; k--) {
+            if (text.regionMatches(text.length() - k, tag, 0, k)) {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    private void emitReasoning(String text) {
+        if (!text.isEmpty()) {
+            reasoning.append(text);
+            events.reasoning(text);
+        }
+    }
+
+    private void emitContent(String text) {
+        if (!text.isEmpty()) {
+            content.append(text);
+            events.content(text);
+        }
+    }
+}
