@@ -50,6 +50,8 @@ public final class Qwen3Model implements AutoCloseable {
     private final Qwen3Weights weights;
     private final RotaryTable rotary;
     private final NDArray rotateHalf; // (head_dim, head_dim): x @ rotateHalf == rotate_half(x)
+    private final NDArray epsilon; // () rms_norm_eps, a tensor so adding it is one native call
+    private final NDArray minusHalf; // () -0.5
     private Path directory;
     /** Derived inference constants; rebuilt when the weights may have changed (after training use). */
     private NDArray[] qkNorm; // per layer (q_heads + kv_heads, head_dim): q_norm * head_dim^-0.5, then k_norm
@@ -65,6 +67,8 @@ public final class Qwen3Model implements AutoCloseable {
         this.rotary = new RotaryTable(config.headDim(), config.ropeTheta());
         this.rotateHalf = manager.create(FloatBuffer.wrap(RotaryTable.rotateHalfMatrix(config.headDim())),
                 new Shape(config.headDim(), config.headDim()));
+        this.epsilon = manager.create((float) config.rmsNormEps());
+        this.minusHalf = manager.create(-0.5f);
     }
 
     /** Loads {@code config.json} and the (possibly sharded) safetensors of a Hugging Face Qwen3 checkpoint. */
@@ -203,65 +207,66 @@ public final class Qwen3Model implements AutoCloseable {
 
         // embed: model.embed_tokens.weight
         NDArray x = embed(step.create(ids)); // (total, hidden)
+        long[] splitPoints = new long[batch - 1]; // where each sequence's rows start in the packed batch
+        for (int i = 1; i < batch; i++) {
+            splitPoints[i - 1] = offsets[i];
+        }
         for (int l = 0; l < weights.layers.length; l++) {
             Qwen3Weights.Layer w = weights.layers[l];
-            KvCache[] layerCaches = caches.toArray(new KvCache[0]);
             // attention block: input_layernorm, fused q/k/v projection
             NDArray h = rmsNorm(x, w.inputNorm()); // (total, hidden)
             NDArray qkv = linear(h, w.wqkv(), w.bqkv()).reshape(total, heads + 2L * kvHeads, headDim);
-            NDArray qk = qkv.get(new NDIndex().addAllDim().addSliceDim(0, heads + kvHeads)); // (total, heads+kv, d)
-            NDArray v = qkv.get(new NDIndex().addAllDim().addSliceDim(heads + kvHeads, heads + 2L * kvHeads)); // (total, kv, d)
+            NDArray qk = TensorOps.slice(qkv, 1, 0, heads + kvHeads); // (total, heads+kv, d)
+            NDArray v = TensorOps.slice(qkv, 1, heads + kvHeads, heads + 2L * kvHeads); // (total, kv, d)
             // q_norm / k_norm per head (q pre-scaled by head_dim^-0.5), then rotary on q and k together
             qk = rmsNorm(qk, qkNormWeights[l]);
             qk = qk.mul(cos).add(qk.matMul(rotateHalf).mul(sin)); // (total, heads+kv, d)
-            NDArray q = qk.get(new NDIndex().addAllDim().addSliceDim(0, heads)); // (total, heads, d)
-            NDArray kT = qk.get(new NDIndex().addAllDim().addSliceDim(heads, heads + kvHeads))
-                    .transpose(1, 2, 0); // (kv, d, total)
+            NDArray q = TensorOps.slice(qk, 1, 0, heads); // (total, heads, d)
+            NDArray kT = TensorOps.slice(qk, 1, heads, heads + kvHeads).transpose(1, 2, 0); // (kv, d, total)
             NDArray vT = v.transpose(1, 0, 2); // (kv, total, d)
+            // per-sequence pieces in one native call each
+            NDList kParts = batch == 1 ? new NDList(kT) : kT.split(splitPoints, 2); // (kv, d, n_i)
+            NDList vParts = batch == 1 ? new NDList(vT) : vT.split(splitPoints, 1); // (kv, n_i, d)
             NDArray attention;
             if (allDecode) {
                 // one query per sequence: q (batch, kv, group, d) against each sequence's cache
                 NDArray qd = q.reshape(batch, kvHeads, group, headDim);
+                NDList qParts = batch == 1 ? new NDList(qd) : qd.split(batch, 0); // (1, kv, group, d)
                 NDArray[] outs = new NDArray[batch];
                 for (int i = 0; i < batch; i++) {
-                    KvCache cache = layerCaches[i];
+                    KvCache cache = caches.get(i);
                     int past = cache.length();
                     NDArray keys = cache.keys(l); // (kv, d, capacity)
                     NDArray values = cache.values(l); // (kv, capacity, d)
-                    keys.set(new NDIndex().addAllDim(2).addSliceDim(past, past + 1),
-                            kT.get(new NDIndex().addAllDim(2).addSliceDim(i, i + 1)));
-                    values.set(new NDIndex().addAllDim().addSliceDim(past, past + 1),
-                            vT.get(new NDIndex().addAllDim().addSliceDim(i, i + 1)));
-                    NDArray k = keys.get(new NDIndex().addAllDim(2).addSliceDim(0, past + 1)); // (kv, d, L)
-                    NDArray vv = values.get(new NDIndex().addAllDim().addSliceDim(0, past + 1)); // (kv, L, d)
-                    NDArray qi = qd.get(new NDIndex().addSliceDim(i, i + 1)); // (1, kv, group, d)
-                    outs[i] = qi.matMul(k).softmax(-1).matMul(vv); // (1, kv, group, d)
+                    TensorOps.assign(keys, 2, past, past + 1, kParts.get(i));
+                    TensorOps.assign(values, 1, past, past + 1, vParts.get(i));
+                    NDArray k = TensorOps.slice(keys, 2, 0, past + 1); // (kv, d, L)
+                    NDArray vv = TensorOps.slice(values, 1, 0, past + 1); // (kv, L, d)
+                    outs[i] = qParts.get(i).matMul(k).softmax(-1).matMul(vv); // (1, kv, group, d)
                 }
-                attention = (batch == 1 ? outs[0] : NDArrays.concat(new NDList(outs))).reshape(batch, (long) heads * headDim);
+                attention = (batch == 1 ? outs[0] : NDArrays.concat(new NDList(outs)))
+                        .reshape(batch, (long) heads * headDim);
             } else {
+                NDList qParts = batch == 1 ? new NDList(q) : q.split(splitPoints, 0); // (n_i, heads, d)
                 NDArray[] outs = new NDArray[batch];
                 for (int i = 0; i < batch; i++) {
-                    KvCache cache = layerCaches[i];
+                    KvCache cache = caches.get(i);
                     int past = cache.length();
-                    int from = offsets[i];
-                    int n = offsets[i + 1] - from;
+                    int n = offsets[i + 1] - offsets[i];
                     int len = past + n;
                     NDArray keys = cache.keys(l);
                     NDArray values = cache.values(l);
-                    keys.set(new NDIndex().addAllDim(2).addSliceDim(past, len),
-                            kT.get(new NDIndex().addAllDim(2).addSliceDim(from, from + n)));
-                    values.set(new NDIndex().addAllDim().addSliceDim(past, len),
-                            vT.get(new NDIndex().addAllDim().addSliceDim(from, from + n)));
-                    NDArray k = keys.get(new NDIndex().addAllDim(2).addSliceDim(0, len)); // (kv, d, L)
-                    NDArray vv = values.get(new NDIndex().addAllDim().addSliceDim(0, len)); // (kv, L, d)
-                    NDArray qi = q.get(new NDIndex().addSliceDim(from, from + n)) // (n, heads, d)
-                            .reshape(n, kvHeads, group, headDim)
+                    TensorOps.assign(keys, 2, past, len, kParts.get(i));
+                    TensorOps.assign(values, 1, past, len, vParts.get(i));
+                    NDArray k = TensorOps.slice(keys, 2, 0, len).expandDims(1); // (kv, 1, d, L)
+                    NDArray vv = TensorOps.slice(values, 1, 0, len).expandDims(1); // (kv, 1, L, d)
+                    NDArray qi = qParts.get(i).reshape(n, kvHeads, group, headDim)
                             .transpose(1, 2, 0, 3); // (kv, group, n, d)
-                    NDArray scores = qi.matMul(k.expandDims(1)); // (kv, group, n, L)
+                    NDArray scores = qi.matMul(k); // (kv, group, n, L)
                     if (n > 1) {
                         scores = scores.add(causalMask(step, past, n)); // (n, L) broadcast
                     }
-                    NDArray o = scores.softmax(-1).matMul(vv.expandDims(1)); // (kv, group, n, d)
+                    NDArray o = scores.softmax(-1).matMul(vv); // (kv, group, n, d)
                     outs[i] = o.transpose(2, 0, 1, 3).reshape(n, (long) heads * headDim); // (n, heads*d)
                 }
                 attention = batch == 1 ? outs[0] : NDArrays.concat(new NDList(outs)); // (total, heads*d)
@@ -452,7 +457,7 @@ public final class Qwen3Model implements AutoCloseable {
 
     /** Hugging Face Qwen3RMSNorm: x * rsqrt(mean(x^2, -1) + eps) * weight, in float32. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray inv = x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).pow(-0.5);
+        NDArray inv = x.square().mean(new int[] {-1}, true).add(epsilon).pow(minusHalf);
         return x.mul(inv).mul(weight);
     }
 
