@@ -25,6 +25,9 @@ import java.util.SplittableRandom;
  * <pre>ModelInit DIR [--hidden N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N] [--intermediate N]
  *           [--max-position N] [--rope-theta X] [--seed N] [--dtype f32|bf16] [--untied]</pre>
  *
+ * Defaults: {@link Options#defaults()}; {@code --head-dim} defaults to hidden/heads and {@code --intermediate} to
+ * 3 x hidden when {@code --hidden} is given (hidden 512, 8 layers, 8 heads, 2 KV heads is about 24M parameters).
+ *
  * Everything happens in Java (no DJL), so it is fast and can write bf16. Weights are drawn from N(0, 0.02) like
  * Hugging Face's {@code initializer_range}; norms start at 1.
  */
@@ -324,7 +327,7 @@ public final class ModelInit {
                 }
             }
             Options o = new Options(hidden, layers, heads, kvHeads, headDim != null ? headDim : hidden / heads,
-                    intermediate != null ? intermediate : hidden * 2, maxPosition, seed, dtype, theta, tie);
+                    intermediate != null ? intermediate : hidden == d.hidden() ? d.intermediate() : 3 * hidden, maxPosition, seed, dtype, theta, tie);
             write(dir, o);
             Qwen3Config c = config(o);
             System.out.printf("wrote %s: Qwen3 %,d parameters (hidden %d, %d layers, %d heads, %d kv heads, head_dim %d,"

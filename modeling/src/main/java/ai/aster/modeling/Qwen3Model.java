@@ -90,6 +90,19 @@ public final class Qwen3Model implements AutoCloseable {
         return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
     }
 
+    /**
+     * Sets PyTorch's intra-op thread count for this process (all models). On a CPU shared with other busy
+     * processes, 1 avoids OpenMP threads spinning against each other; otherwise the default (one per core) is
+     * fastest for prefill.
+     */
+    public static void setComputeThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1");
+        }
+        Engine.getEngine("PyTorch");
+        JniUtils.setNumThreads(threads);
+    }
+
     public Qwen3Config config() {
         return config;
     }

@@ -18,7 +18,7 @@ import java.util.Random;
  * the prefix each step, batched decode against one sequence at a time, prefix reuse against a cold prefill.
  * Greedy argmax in Java stands in for sampling (sampling cost is the same in both arms).
  *
- * <pre>ModelingBenchmark [--model DIR] [--quick]</pre>
+ * <pre>ModelingBenchmark [--model DIR] [--quick] [--threads N]</pre>
  */
 public final class ModelingBenchmark {
 
@@ -38,7 +38,8 @@ public final class ModelingBenchmark {
             switch (args[i]) {
                 case "--model" -> dir = Path.of(args[++i]);
                 case "--quick" -> quick = true;
-                default -> throw new IllegalArgumentException("usage: ModelingBenchmark [--model DIR] [--quick]");
+                case "--threads" -> Qwen3Model.setComputeThreads(Integer.parseInt(args[++i]));
+                default -> throw new IllegalArgumentException("usage: ModelingBenchmark [--model DIR] [--quick] [--threads N]");
             }
         }
         if (dir == null) {
@@ -47,8 +48,9 @@ public final class ModelingBenchmark {
         }
         Device device = Qwen3Model.defaultDevice();
         try (Qwen3Model model = Qwen3Model.load(dir, device)) {
-            System.out.printf("model: %s, %,d parameters, device %s, %d cores%n", dir, model.config().parameterCount(),
-                    device, Runtime.getRuntime().availableProcessors());
+            System.out.printf("model: %s, %,d parameters, device %s, %d cores, %d PyTorch threads%n", dir,
+                    model.config().parameterCount(), device, Runtime.getRuntime().availableProcessors(),
+                    ai.djl.pytorch.jni.JniUtils.getNumThreads());
             new ModelingBenchmark(model, quick).run();
         }
     }
