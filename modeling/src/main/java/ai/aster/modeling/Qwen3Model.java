@@ -120,6 +120,11 @@ public final class Qwen3Model implements AutoCloseable {
         return manager;
     }
 
+    /** Native arrays held by the model and its caches (for leak tests). */
+    int managedArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     /** An empty per-sequence cache for this model (memory is allocated at the first forward step). */
     public KvCache newCache() {
         checkOpen();

@@ -144,6 +144,21 @@ class Qwen3ModelTest {
     }
 
     @Test
+    void stepsDoNotLeakNativeArrays() {
+        try (KvCache a = model.newCache(); KvCache b = model.newCache()) {
+            model.forward(List.of(a, b), List.of(randomTokens(10, 20), randomTokens(3, 21)));
+            int before = model.managedArrays();
+            for (int i = 0; i < 30; i++) {
+                model.forward(List.of(a, b), List.of(new int[] {i}, i % 5 == 0 ? randomTokens(3, i) : new int[] {i}));
+                model.forward(List.of(a), List.of(new int[] {i}));
+            }
+            model.logitsWithoutCache(randomTokens(20, 22));
+            a.copyPrefix(5).close();
+            assertEquals(before, model.managedArrays());
+        }
+    }
+
+    @Test
     void rejectsBadInput() {
         try (KvCache cache = model.newCache()) {
             assertThrows(IllegalArgumentException.class,
