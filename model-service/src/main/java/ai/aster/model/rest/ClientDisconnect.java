@@ -1,5 +1,7 @@
 package ai.aster.model.rest;
 
+import ai.aster.model.service.ApiException;
+import ai.aster.protocol.openai.ApiError;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -21,6 +23,12 @@ final class ClientDisconnect implements AutoCloseable {
         if (armed) {
             worker.interrupt();
         }
+    }
+
+    /** What a request whose client left answers (nobody reads it): nginx's 499, client closed request. */
+    static ApiException gone() {
+        return new ApiException(499, ApiError.of("invalid_request_error", "the client closed the request", null,
+                "client_closed_request"));
     }
 
     @Override

@@ -31,27 +31,29 @@ public class CompletionResource {
 
     @POST
     @Path("/completions")
-    public Response completions(CompletionRequest request, @Context HttpServerResponse connection)
-            throws InterruptedException {
+    public Response completions(CompletionRequest request, @Context HttpServerResponse connection) {
         requireBody(request);
         if (Boolean.TRUE.equals(request.stream())) {
             return ServerSentEvents.of(backend.streamCompletion(request), json, connection);
         }
         try (ClientDisconnect ignored = new ClientDisconnect(connection)) {
             return Response.ok(backend.completion(request), MediaType.APPLICATION_JSON_TYPE).build();
+        } catch (InterruptedException e) {
+            throw ClientDisconnect.gone();
         }
     }
 
     @POST
     @Path("/chat/completions")
-    public Response chat(ChatCompletionRequest request, @Context HttpServerResponse connection)
-            throws InterruptedException {
+    public Response chat(ChatCompletionRequest request, @Context HttpServerResponse connection) {
         requireBody(request);
         if (Boolean.TRUE.equals(request.stream())) {
             return ServerSentEvents.of(backend.streamChat(request), json, connection);
         }
         try (ClientDisconnect ignored = new ClientDisconnect(connection)) {
             return Response.ok(backend.chat(request), MediaType.APPLICATION_JSON_TYPE).build();
+        } catch (InterruptedException e) {
+            throw ClientDisconnect.gone();
         }
     }
 

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,21 +28,25 @@ final class ServerSentEvents {
     }
 
     static <T> Response of(EventStream<T> stream, ObjectMapper json, HttpServerResponse connection) {
-        if (connection != null) {
-            connection.closeHandler(v -> stream.cancel());
-        }
-        StreamingOutput body = out -> write(stream, json, out);
+        // the framework's output stream owns the connection's close handler, so the writer polls closed()
+        BooleanSupplier clientGone = connection == null ? () -> false : connection::closed;
+        StreamingOutput body = out -> write(stream, json, out, clientGone);
         return Response.ok(body, MediaType.SERVER_SENT_EVENTS_TYPE)
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
                 .build();
     }
 
-    private static <T> void write(EventStream<T> stream, ObjectMapper json, OutputStream out) throws IOException {
+    private static <T> void write(EventStream<T> stream, ObjectMapper json, OutputStream out,
+            BooleanSupplier clientGone) throws IOException {
         try {
             T event;
-            while ((event = stream.next()) != null) {
+            while ((event = stream.next(clientGone)) != null) {
                 send(out, json.writeValueAsBytes(event));
+            }
+            if (clientGone.getAsBoolean()) {
+                LOG.debug("client went away mid-stream");
+                return;
             }
             out.write(DONE);
             out.flush();

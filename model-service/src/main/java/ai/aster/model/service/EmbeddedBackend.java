@@ -49,6 +49,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /** The embedded backend: this project's Qwen3 decoder on DJL behind the continuous-batching {@link EngineLoop}. */
@@ -182,11 +183,11 @@ public class EmbeddedBackend implements InferenceBackend {
         }
 
         @Override
-        public CompletionResponse next() throws InterruptedException {
+        public CompletionResponse next(BooleanSupplier clientGone) throws InterruptedException {
             if (done) {
                 return null;
             }
-            RequestOutput output = events.next();
+            RequestOutput output = events.next(clientGone);
             if (output == null) {
                 done = true;
                 if (includeUsage && last != null) {
@@ -251,11 +252,11 @@ public class EmbeddedBackend implements InferenceBackend {
             private boolean done;
 
             @Override
-            public ChatCompletionChunk next() throws InterruptedException {
+            public ChatCompletionChunk next(BooleanSupplier clientGone) throws InterruptedException {
                 if (done) {
                     return null;
                 }
-                RequestOutput output = events.next();
+                RequestOutput output = events.next(clientGone);
                 if (output == null) {
                     done = true;
                     if (usage && last != null) {
@@ -296,7 +297,7 @@ public class EmbeddedBackend implements InferenceBackend {
         RequestOutput last = null;
         try {
             RequestOutput output;
-            while ((output = events.next()) != null) {
+            while ((output = events.next(() -> false)) != null) {
                 last = output;
                 for (ChoiceDelta d : output.deltas()) {
                     texts[d.index()].append(d.text());

@@ -5,6 +5,8 @@ import ai.aster.model.engine.RequestListener;
 import ai.aster.model.engine.RequestOutput;
 import ai.aster.protocol.openai.ApiError;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Hands one request's outputs from the engine thread to the thread writing its response: the engine never blocks
@@ -13,6 +15,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class EngineEvents implements RequestListener {
 
     private record Failure(String message) {}
+
+    /** Queued on cancel: the engine sends nothing more for a dropped request, so the reader must not wait. */
+    private static final Object CANCELLED = new Object();
 
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private EngineLoop.Submission submission;
@@ -33,11 +38,25 @@ final class EngineEvents implements RequestListener {
     }
 
     /** The next output, or null after the last one; a failure inside the engine becomes a 500 {@link ApiException}. */
-    RequestOutput next() throws InterruptedException {
+    RequestOutput next(BooleanSupplier clientGone) throws InterruptedException {
         if (ended) {
             return null;
         }
-        Object event = queue.take();
+        Object event = null;
+        // the framework does not tell a blocked writer that its client left: look at every event, and every
+        // 100 ms while none comes
+        while (event == null) {
+            if (clientGone.getAsBoolean()) {
+                cancel();
+                ended = true;
+                return null;
+            }
+            event = queue.poll(100, TimeUnit.MILLISECONDS);
+        }
+        if (event == CANCELLED) {
+            ended = true;
+            return null;
+        }
         if (event instanceof Failure failure) {
             ended = true;
             throw new ApiException(500, ApiError.internal(failure.message()));
@@ -53,5 +72,6 @@ final class EngineEvents implements RequestListener {
         if (submission != null) {
             submission.cancel();
         }
+        queue.add(CANCELLED);
     }
 }

@@ -424,8 +424,9 @@ public class UpstreamBackend implements InferenceBackend {
         }
 
         @Override
-        public T next() {
-            if (done) {
+        public T next(java.util.function.BooleanSupplier clientGone) {
+            if (done || clientGone.getAsBoolean()) {
+                cancel();
                 return null;
             }
             while (true) {

@@ -1,0 +1,20 @@
+package ai.aster.model;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/** Points the service at the tiny test model ({@code aster.model.path}) and names a second checkpoint to reload. */
+public class ModelFolderResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        return Map.of(
+                "aster.model.path", TestModels.base().toString(),
+                "aster.test.reload-path", TestModels.other().toString());
+    }
+
+    @Override
+    public void stop() {
+        // the folders are shared by all test classes and removed when the JVM exits
+    }
+}
