@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,7 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad input is answered 400 with the OpenAI error body, and never starts a container. */
 @QuarkusTest
-@Order(4)
 class BadInputTest {
 
     static Stream<Arguments> badBodies() {

@@ -21,12 +21,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** Many calls at once, single and batched. */
 @QuarkusTest
-@Order(3)
 class ConcurrencyTest {
 
     private final ObjectMapper json = new ObjectMapper();

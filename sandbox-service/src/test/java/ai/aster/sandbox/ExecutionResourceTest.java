@@ -14,12 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** One call at a time against the real service and real containers. */
 @QuarkusTest
-@Order(1)
 class ExecutionResourceTest {
 
     @Test

@@ -9,12 +9,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /** Calls sharing a session_id see each other's names; each call still runs in its own fresh container. */
 @QuarkusTest
-@Order(2)
 class SessionTest {
 
     private static Map<String, Object> inSession(String session, String code) {

@@ -340,8 +340,8 @@ public class ContainerPool {
         stale.forEach(this::discard);
     }
 
-    /** Removes every container of this run (waiting for it) and the socket directories. */
-    synchronized void close() {
+    /** Removes every container of this run (waiting for it) and the socket directories; runs at shutdown. */
+    public synchronized void close() {
         if (closed) {
             return;
         }
