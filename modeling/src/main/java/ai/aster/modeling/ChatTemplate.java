@@ -3,6 +3,9 @@ package ai.aster.modeling;
 import ai.aster.protocol.openai.ChatMessage;
 import ai.aster.protocol.openai.ToolCall;
 import ai.aster.protocol.openai.ToolDefinition;
+import ai.aster.modeling.jinja.JinjaException;
+import ai.aster.modeling.jinja.JinjaTemplate;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,15 +14,22 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Renders chat messages to prompt text the way Qwen3's chat template does. The renderer is a Java transcription
- * of Qwen3's Jinja {@code chat_template} (system block with a {@code # Tools} section listing each tool as JSON,
- * {@code <think>} handling after the last user query, {@code <tool_call>} blocks for assistant calls, consecutive
- * {@code tool} messages grouped in one {@code user} turn inside {@code <tool_response>} tags). A model whose
- * template differs from Qwen3's is rendered with this Qwen3 renderer and a warning (no Jinja engine here).
+ * Renders chat messages to prompt text. A model folder's own Jinja {@code chat_template} is rendered with the
+ * library's Jinja interpreter ({@link JinjaTemplate}), with the inputs vLLM gives it: messages as dicts, tool call
+ * arguments parsed from their JSON strings into objects, {@code tools}, {@code add_generation_prompt}, and
+ * {@code bos_token}/{@code eos_token}. Without a template (or with one the interpreter cannot parse, logged), the
+ * built-in renderer is used: a Java transcription of Qwen3's template (system block with a {@code # Tools}
+ * section listing each tool as JSON, {@code <think>} handling after the last user query, {@code <tool_call>}
+ * blocks for assistant calls, consecutive {@code tool} messages grouped in one {@code user} turn inside
+ * {@code <tool_response>} tags). Both give identical text for Qwen3's template (tested). Thread-safe.
  */
 public final class ChatTemplate {
 
@@ -32,9 +42,13 @@ public final class ChatTemplate {
             + " <function-name>, \"arguments\": <args-json-object>}\n</tool_call><|im_end|>\n";
 
     private final String source;
+    private final JinjaTemplate jinja; // null: the built-in renderer
+    private final Map<String, Object> specialTokens; // bos_token / eos_token for the template
 
-    private ChatTemplate(String source) {
+    private ChatTemplate(String source, JinjaTemplate jinja, Map<String, Object> specialTokens) {
         this.source = source;
+        this.jinja = jinja;
+        this.specialTokens = specialTokens;
     }
 
     /**
@@ -43,13 +57,22 @@ public final class ChatTemplate {
      */
     public static ChatTemplate forModel(Path modelDir) {
         String template = null;
+        Map<String, Object> special = new HashMap<>();
         try {
-            Path jinja = modelDir.resolve("chat_template.jinja");
+            Path jinjaFile = modelDir.resolve("chat_template.jinja");
             Path config = modelDir.resolve("tokenizer_config.json");
-            if (Files.isRegularFile(jinja)) {
-                template = Files.readString(jinja, StandardCharsets.UTF_8);
-            } else if (Files.isRegularFile(config)) {
-                JsonNode node = JSON.readTree(config.toFile()).path("chat_template");
+            JsonNode root = Files.isRegularFile(config) ? JSON.readTree(config.toFile()) : JSON.createObjectNode();
+            for (String key : new String[] {"bos_token", "eos_token", "pad_token", "unk_token"}) {
+                JsonNode t = root.path(key);
+                String text = t.isTextual() ? t.asText() : t.path("content").asText(null);
+                if (text != null) {
+                    special.put(key, text);
+                }
+            }
+            if (Files.isRegularFile(jinjaFile)) {
+                template = Files.readString(jinjaFile, StandardCharsets.UTF_8);
+            } else {
+                JsonNode node = root.path("chat_template");
                 if (node.isTextual()) {
                     template = node.asText();
                 } else if (node.isArray()) {
@@ -63,27 +86,44 @@ public final class ChatTemplate {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the chat template of " + modelDir, e);
         }
-        if (template != null && !isQwen3(template)) {
-            LOG.warning(() -> "the chat template of " + modelDir + " is not Qwen3's; rendering prompts with the"
-                    + " built-in Qwen3 template instead");
+        if (template == null) {
+            return new ChatTemplate(null, null, special);
         }
-        return new ChatTemplate(template);
-    }
-
-    /** Qwen3's own template, whitespace aside (other Qwen3 checkpoints differ only in the generation prompt). */
-    private static boolean isQwen3(String template) {
-        return template.contains("<tool_response>") && template.contains("ns.last_query_index")
-                && template.contains("<|im_start|>");
+        try {
+            return new ChatTemplate(template, JinjaTemplate.parse(template), special);
+        } catch (JinjaException e) {
+            String reason = e.getMessage();
+            LOG.warning(() -> "cannot use the chat template of " + modelDir + " (" + reason
+                    + "); rendering prompts with the built-in Qwen3 template instead");
+            return new ChatTemplate(template, null, special);
+        }
     }
 
     /** The built-in Qwen3 renderer. */
     public static ChatTemplate builtIn() {
-        return new ChatTemplate(null);
+        return new ChatTemplate(null, null, Map.of());
     }
 
-    /** The Jinja source the model ships, or null (the renderer is the built-in one either way). */
+    /** A Jinja chat template given as text (Hugging Face semantics); throws JinjaException if unsupported. */
+    public static ChatTemplate ofJinja(String template, String bosToken, String eosToken) {
+        Map<String, Object> special = new HashMap<>();
+        if (bosToken != null) {
+            special.put("bos_token", bosToken);
+        }
+        if (eosToken != null) {
+            special.put("eos_token", eosToken);
+        }
+        return new ChatTemplate(template, JinjaTemplate.parse(template), special);
+    }
+
+    /** The Jinja source the model ships, or null. */
     public String source() {
         return source;
+    }
+
+    /** Whether prompts are rendered by the model's Jinja template (else by the built-in Qwen3 renderer). */
+    public boolean usesJinja() {
+        return jinja != null;
     }
 
     /**
@@ -103,6 +143,9 @@ public final class ChatTemplate {
             Boolean enableThinking) {
         if (messages == null || messages.isEmpty()) {
             throw new IllegalArgumentException("messages must not be empty");
+        }
+        if (jinja != null) {
+            return renderJinja(messages, tools, addGenerationPrompt, enableThinking);
         }
         StringBuilder out = new StringBuilder();
         ChatMessage first = messages.get(0);
@@ -163,7 +206,7 @@ public final class ChatTemplate {
                         ToolCall.Function f = calls.get(j).function();
                         out.append("<tool_call>\n{\"name\": \"").append(f == null ? "" : f.name())
                                 .append("\", \"arguments\": ")
-                                .append(f == null || f.arguments() == null ? "{}" : f.arguments())
+                                .append(f == null || f.arguments() == null ? "{}" : arguments(f.arguments()))
                                 .append("}\n</tool_call>");
                     }
                 }
@@ -185,6 +228,74 @@ public final class ChatTemplate {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Tool call arguments as the template prints them: vLLM parses the OpenAI JSON string into an object before
+     * rendering and the template writes it back with {@code tojson}, so a valid JSON object comes out in Python's
+     * {@code json.dumps} spacing; anything else is printed as given.
+     */
+    private static String arguments(String raw) {
+        Object parsed = parseArguments(raw);
+        return parsed instanceof String s ? s : PythonJson.dumps(JSON.valueToTree(parsed));
+    }
+
+    private static Object parseArguments(String raw) {
+        try {
+            JsonNode node = JSON.readTree(raw);
+            if (node != null && node.isObject()) {
+                return JSON.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() {});
+            }
+        } catch (IOException e) {
+            // not JSON: the template prints the string
+        }
+        return raw;
+    }
+
+    private String renderJinja(List<ChatMessage> messages, List<ToolDefinition> tools, boolean addGenerationPrompt,
+            Boolean enableThinking) {
+        List<Object> msgs = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            Map<String, Object> map = JSON.convertValue(m, new TypeReference<LinkedHashMap<String, Object>>() {});
+            map.remove("tool_trace");
+            if (m.toolCalls() != null) {
+                List<Object> calls = new ArrayList<>();
+                for (ToolCall call : m.toolCalls()) {
+                    Map<String, Object> c = JSON.convertValue(call, new TypeReference<LinkedHashMap<String, Object>>() {});
+                    c.remove("index");
+                    if (call.function() != null) {
+                        Map<String, Object> f = new LinkedHashMap<>();
+                        f.put("name", call.function().name());
+                        f.put("arguments", call.function().arguments() == null ? Map.of()
+                                : parseArguments(call.function().arguments()));
+                        c.put("function", f);
+                    }
+                    calls.add(c);
+                }
+                map.put("tool_calls", calls);
+            }
+            msgs.add(map);
+        }
+        Map<String, Object> vars = new HashMap<>(specialTokens);
+        vars.put("messages", msgs);
+        if (tools != null && !tools.isEmpty()) {
+            List<Object> t = new ArrayList<>();
+            for (ToolDefinition d : tools) {
+                t.add(JSON.convertValue(d, new TypeReference<LinkedHashMap<String, Object>>() {}));
+            }
+            vars.put("tools", t);
+        } else {
+            vars.put("tools", null);
+        }
+        vars.put("add_generation_prompt", addGenerationPrompt);
+        if (enableThinking != null) {
+            vars.put("enable_thinking", enableThinking);
+        }
+        try {
+            return jinja.render(vars);
+        } catch (JinjaException e) {
+            throw new IllegalArgumentException("chat template: " + e.getMessage(), e);
+        }
     }
 
     private static String text(ChatMessage m) {

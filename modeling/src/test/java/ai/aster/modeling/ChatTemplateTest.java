@@ -13,7 +13,25 @@ import org.junit.jupiter.api.io.TempDir;
 /** Expected strings are what Qwen3's Jinja template renders for the same messages (transformers' apply_chat_template). */
 class ChatTemplateTest {
 
-    final ChatTemplate template = ChatTemplate.builtIn();
+    final ChatTemplate builtIn = ChatTemplate.builtIn();
+    final ChatTemplate jinja = ChatTemplate.ofJinja(ModelInit.qwen3ChatTemplate(), null, "<|im_end|>");
+
+    /** Renders with the Java renderer and with Qwen3's Jinja source through the interpreter: both must agree. */
+    final Renderer template = new Renderer();
+
+    final class Renderer {
+        String render(List<ChatMessage> messages, List<ai.aster.protocol.openai.ToolDefinition> tools, boolean gen) {
+            return render(messages, tools, gen, null);
+        }
+
+        String render(List<ChatMessage> messages, List<ai.aster.protocol.openai.ToolDefinition> tools, boolean gen,
+                Boolean thinking) {
+            String a = builtIn.render(messages, tools, gen, thinking);
+            String b = jinja.render(messages, tools, gen, thinking);
+            assertEquals(a, b, "built-in renderer and Jinja template disagree");
+            return a;
+        }
+    }
 
     static ChatMessage assistantCall(String content, String code) {
         return new ChatMessage("assistant", content, null, null,
@@ -112,10 +130,21 @@ class ChatTemplateTest {
     }
 
     @Test
+    void compactToolArgumentsAreRewrittenAsVllmDoes() {
+        ChatMessage call = new ChatMessage("assistant", null, null, null,
+                List.of(ToolCall.function("x", "code_interpreter", "{\"code\":\"x = 1\\nprint(x)\",\"n\":3}")), null, null);
+        String out = template.render(List.of(ChatMessage.user("q"), call), null, false);
+        assertEquals("<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n<tool_call>\n"
+                + "{\"name\": \"code_interpreter\", \"arguments\": {\"code\": \"x = 1\\nprint(x)\", \"n\": 3}}\n"
+                + "</tool_call><|im_end|>\n", out);
+    }
+
+    @Test
     void modelFolderTemplateIsRecognised(@TempDir Path dir) {
         ModelInit.write(dir, ModelInit.Options.defaults());
         ChatTemplate fromModel = ChatTemplate.forModel(dir);
         assertNotNull(fromModel.source());
+        org.junit.jupiter.api.Assertions.assertTrue(fromModel.usesJinja());
         List<ChatMessage> messages = List.of(ChatMessage.user("Hi"));
         assertEquals(template.render(messages, null, true), fromModel.render(messages, null, true));
     }
