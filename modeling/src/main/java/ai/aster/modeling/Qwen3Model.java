@@ -44,6 +44,9 @@ public final class Qwen3Model implements AutoCloseable {
     private static final List<String> SIDE_FILES = List.of("tokenizer.json", "tokenizer_config.json",
             "generation_config.json", "special_tokens_map.json", "vocab.json", "merges.txt", "chat_template.jinja");
 
+    /** Query rows per attention block in prefill: bounds the score matrix to (heads, 512, L) floats. */
+    private static final int QUERY_BLOCK = 512;
+
     private final Qwen3Config config;
     private final Device device;
     private final NDManager manager;
@@ -280,11 +283,22 @@ public final class Qwen3Model implements AutoCloseable {
                     NDArray vv = TensorOps.slice(values, 1, 0, len).expandDims(1); // (kv, 1, L, d)
                     NDArray qi = qParts.get(i).reshape(n, kvHeads, group, headDim)
                             .transpose(1, 2, 0, 3); // (kv, group, n, d)
-                    NDArray scores = qi.matMul(k); // (kv, group, n, L)
-                    if (n > 1) {
-                        scores = scores.add(causalMask(step, past, n)); // (n, L) broadcast
+                    // queries in blocks, so a long prompt never materialises an (n, L) score matrix per head
+                    NDArray[] blocks = new NDArray[(n + QUERY_BLOCK - 1) / QUERY_BLOCK];
+                    for (int b = 0; b < blocks.length; b++) {
+                        int q0 = b * QUERY_BLOCK;
+                        int q1 = Math.min(n, q0 + QUERY_BLOCK);
+                        int visible = past + q1; // keys this block can see at most
+                        NDArray qb = blocks.length == 1 ? qi : TensorOps.slice(qi, 2, q0, q1); // (kv, g, nb, d)
+                        NDArray kb = visible == len ? k : TensorOps.slice(k, 3, 0, visible); // (kv, 1, d, Lb)
+                        NDArray vb = visible == len ? vv : TensorOps.slice(vv, 2, 0, visible); // (kv, 1, Lb, d)
+                        NDArray scores = qb.matMul(kb); // (kv, group, nb, Lb)
+                        if (q1 - q0 > 1) {
+                            scores = scores.add(causalMask(step, past + q0, q1 - q0)); // (nb, Lb) broadcast
+                        }
+                        blocks[b] = scores.softmax(-1).matMul(vb); // (kv, group, nb, d)
                     }
-                    NDArray o = scores.softmax(-1).matMul(vv); // (kv, group, n, d)
+                    NDArray o = blocks.length == 1 ? blocks[0] : NDArrays.concat(new NDList(blocks), 2);
                     outs[i] = o.transpose(2, 0, 1, 3).reshape(n, (long) heads * headDim); // (n, heads*d)
                 }
                 attention = batch == 1 ? outs[0] : NDArrays.concat(new NDList(outs)); // (total, heads*d)

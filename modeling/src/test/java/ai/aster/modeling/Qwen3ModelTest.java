@@ -144,6 +144,21 @@ class Qwen3ModelTest {
     }
 
     @Test
+    void longPrefillInQueryBlocksMatchesRecompute() {
+        int[] tokens = randomTokens(1300, 30);
+        try (KvCache cache = model.newCache()) {
+            // 300 tokens, then a 1000-token chunk on top (two query blocks, the first offset by the past)
+            model.forward(List.of(cache), List.of(java.util.Arrays.copyOf(tokens, 300)));
+            float[] out = model.forward(List.of(cache), List.of(java.util.Arrays.copyOfRange(tokens, 300, 1300)))[0];
+            assertClose(model.logitsWithoutCache(tokens), out, 1e-4);
+            float[] next = model.forward(List.of(cache), List.of(new int[] {4}))[0];
+            int[] extended = java.util.Arrays.copyOf(tokens, 1301);
+            extended[1300] = 4;
+            assertClose(model.logitsWithoutCache(extended), next, 1e-4);
+        }
+    }
+
+    @Test
     void stepsDoNotLeakNativeArrays() {
         try (KvCache a = model.newCache(); KvCache b = model.newCache()) {
             model.forward(List.of(a, b), List.of(randomTokens(10, 20), randomTokens(3, 21)));
