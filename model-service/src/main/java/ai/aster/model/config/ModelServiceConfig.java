@@ -33,6 +33,9 @@ public interface ModelServiceConfig {
     /** {@code cpu}, {@code gpu}, or unset: CUDA when DJL finds a GPU, CPU otherwise. */
     Optional<String> device();
 
+    /** PyTorch intra-op threads (CPU); unset = one per core. 1 helps on a CPU shared with other busy processes. */
+    Optional<Integer> computeThreads();
+
     /** Most sequences decoded together in one step (each choice of an {@code n} > 1 request counts). */
     @WithDefault("64")
     int maxBatchSize();

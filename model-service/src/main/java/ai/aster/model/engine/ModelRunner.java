@@ -4,14 +4,11 @@ import ai.aster.modeling.KvCache;
 import ai.aster.modeling.Qwen3Model;
 import ai.aster.modeling.Sample;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Executes one planned step: batched forward passes, then one sample per sampler from each sequence's logits.
- * It never decides who runs. Works are grouped by how many new tokens they feed, so the decodes of all running
- * sequences go through one forward pass together and a prompt chunk never pads the decodes to its length.
+ * Executes one planned step: one batched forward pass over every scheduled sequence (prompt chunks and decodes
+ * together), then one sample per sampler from each sequence's logits. It never decides who runs.
  */
 public final class ModelRunner {
 
@@ -32,23 +29,14 @@ public final class ModelRunner {
 
     RunnerOutput execute(SchedulerOutput plan) {
         List<Work> works = plan.works();
-        float[][] logits = new float[works.size()][];
-        Map<Integer, List<Integer>> byLength = new LinkedHashMap<>();
-        for (int i = 0; i < works.size(); i++) {
-            byLength.computeIfAbsent(works.get(i).tokens().length, k -> new ArrayList<>()).add(i);
+        List<KvCache> caches = new ArrayList<>(works.size());
+        List<int[]> tokens = new ArrayList<>(works.size());
+        for (Work work : works) {
+            caches.add(work.seq().cache);
+            tokens.add(work.tokens());
         }
-        for (List<Integer> group : byLength.values()) {
-            List<KvCache> caches = new ArrayList<>(group.size());
-            List<int[]> tokens = new ArrayList<>(group.size());
-            for (int i : group) {
-                caches.add(works.get(i).seq().cache);
-                tokens.add(works.get(i).tokens());
-            }
-            float[][] out = model.forward(caches, tokens); // [group][vocab], logits after each last new token
-            for (int j = 0; j < group.size(); j++) {
-                logits[group.get(j)] = out[j];
-            }
-        }
+        // one step for everyone: the model runs projections and MLP over all new tokens of the batch at once
+        float[][] logits = model.forward(caches, tokens); // [works][vocab], logits after each last new token
         List<List<Sample>> samples = new ArrayList<>(works.size());
         for (int i = 0; i < works.size(); i++) {
             Work work = works.get(i);

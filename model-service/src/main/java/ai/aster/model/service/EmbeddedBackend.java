@@ -88,6 +88,7 @@ public class EmbeddedBackend implements InferenceBackend {
         }
         modelId = config.id().orElse(modelDir.getFileName().toString());
         device = config.device().map(Device::fromName).orElseGet(Qwen3Model::defaultDevice);
+        config.computeThreads().ifPresent(Qwen3Model::setComputeThreads);
         long t0 = System.nanoTime();
         Qwen3Model model = Qwen3Model.load(modelDir, device);
         tokenizer = Tokenizer.load(modelDir);
@@ -102,7 +103,7 @@ public class EmbeddedBackend implements InferenceBackend {
         engine = new EngineLoop(model, tokenizer, settings, registry);
         engine.start();
         LOG.infof("model %s loaded from %s on device %s in %d ms (%,d parameters, context %d tokens)", modelId,
-                modelDir, model.device(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                modelDir, deviceName(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 modelConfig.parameterCount(), maxModelLen);
     }
 
@@ -127,8 +128,10 @@ public class EmbeddedBackend implements InferenceBackend {
                 engine.policyVersion(), deviceName());
     }
 
+    /** "cpu" or "gpu(0)". */
     private String deviceName() {
-        return engine.model().device().toString();
+        Device d = engine.model().device();
+        return d.isGpu() ? "gpu(" + d.getDeviceId() + ")" : d.getDeviceType();
     }
 
     // ---- completions

@@ -55,7 +55,9 @@ class CompletionApiTest {
                 .body("data[0].max_model_len", equalTo(4096))
                 .body("data[0].tool_protocol", equalTo("hermes"))
                 .body("data[0].policy_version", greaterThanOrEqualTo(1))
-                .body("data[0].device", containsString("cpu"));
+                .body("data[0].device", equalTo("cpu"));
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks[0].data.device", equalTo("cpu"));
     }
 
     @Test

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# ./aster bench model: the embedded engine in-process on a ~25M-parameter model made by ModelInit.
+# Extra arguments go to the benchmark (--decode-tokens N, --concurrency 4,16,64).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+cd "$here/.."
+mvn -B -q -pl model-service -am install -DskipTests
+mvn -B -q -f model-service/pom.xml dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
+    -Dmdep.includeScope=runtime
+exec "$JAVA_HOME/bin/java" -Dai.djl.offline=true --enable-native-access=ALL-UNNAMED \
+    -cp "model-service/target/classes:$(cat model-service/target/bench.classpath)" \
+    ai.aster.model.bench.EngineBenchmark "$@"
