@@ -91,18 +91,21 @@ public final class ModelingBenchmark {
     private void decodeVersusRecompute() {
         int generate = quick ? 128 : 512;
         int[] prompt = tokens(16);
-        long start = System.nanoTime();
         int[] seq = new int[prompt.length + generate];
         System.arraycopy(prompt, 0, seq, 0, prompt.length);
-        try (KvCache cache = model.newCache()) {
-            float[] logits = model.forward(List.of(cache), List.of(prompt))[0];
-            for (int i = 0; i < generate; i++) {
-                int next = argmax(logits);
-                seq[prompt.length + i] = next;
-                logits = model.forward(List.of(cache), List.of(new int[] {next}))[0];
+        double cached = Double.MAX_VALUE;
+        for (int run = 0; run < 2; run++) {
+            long start = System.nanoTime();
+            try (KvCache cache = model.newCache()) {
+                float[] logits = model.forward(List.of(cache), List.of(prompt))[0];
+                for (int i = 0; i < generate; i++) {
+                    int next = argmax(logits);
+                    seq[prompt.length + i] = next;
+                    logits = model.forward(List.of(cache), List.of(new int[] {next}))[0];
+                }
             }
+            cached = Math.min(cached, (System.nanoTime() - start) / 1e9);
         }
-        double cached = (System.nanoTime() - start) / 1e9;
         // recompute baseline: step k costs one full forward over prompt + k tokens. Measure every 'stride'-th
         // step and integrate, since running all steps takes minutes.
         int stride = quick ? 32 : 16;
@@ -118,47 +121,59 @@ public final class ModelingBenchmark {
             measured++;
         }
         System.out.printf("%nsingle-stream decode, %d tokens after a %d-token prompt%n", generate, prompt.length);
-        System.out.printf("  KV cache:  %.2f s  (%.1f tokens/s)%n", cached, generate / cached);
+        System.out.printf("  KV cache:  %.2f s  (%.1f tokens/s, best of 2)%n", cached, generate / cached);
         System.out.printf("  recompute: %.2f s  (%.1f tokens/s; %d of %d steps timed, the rest interpolated)%n",
                 recompute, generate / recompute, measured, generate);
         System.out.printf("  speed-up: %.1fx (target >= 5x)%n", recompute / cached);
     }
 
-    /** B sequences decoding together in one batched step, against the same B sequences one after another. */
+    /**
+     * B sequences decoding together in one batched step, against one sequence at a time. The sizes are measured
+     * in interleaved rounds and each keeps its best round, so load from other processes hits all of them alike.
+     */
     private void batchedVersusSequential() {
         int generate = quick ? 32 : 64;
         int promptLen = 32;
-        System.out.printf("%nbatched decode: %d-token prompts, %d new tokens each%n", promptLen, generate);
-        double single = -1;
-        for (int batch : new int[] {1, 4, 16, 64}) {
-            List<int[]> prompts = new ArrayList<>();
-            for (int i = 0; i < batch; i++) {
-                prompts.add(tokens(promptLen));
+        int rounds = quick ? 2 : 3;
+        int[] sizes = {1, 4, 16, 64};
+        double[] bestMsPerStep = new double[sizes.length];
+        java.util.Arrays.fill(bestMsPerStep, Double.MAX_VALUE);
+        for (int round = 0; round < rounds; round++) {
+            for (int s = 0; s < sizes.length; s++) {
+                bestMsPerStep[s] = Math.min(bestMsPerStep[s], decodeSteps(sizes[s], promptLen, generate));
             }
-            List<KvCache> caches = new ArrayList<>();
-            for (int i = 0; i < batch; i++) {
-                caches.add(model.newCache());
-            }
-            try {
-                float[][] logits = model.forward(caches, prompts);
-                long start = System.nanoTime();
-                for (int step = 0; step < generate; step++) {
-                    List<int[]> next = new ArrayList<>(batch);
-                    for (float[] l : logits) {
-                        next.add(new int[] {argmax(l)});
-                    }
-                    logits = model.forward(caches, next);
+        }
+        System.out.printf("%nbatched decode: %d-token prompts, %d new tokens each, best of %d interleaved rounds%n",
+                promptLen, generate, rounds);
+        double single = 1000 / bestMsPerStep[0];
+        for (int s = 0; s < sizes.length; s++) {
+            double rate = sizes[s] * 1000 / bestMsPerStep[s];
+            System.out.printf("  batch %2d: %7.1f tokens/s aggregate, %.1f ms per step  (%.1fx one at a time)%n",
+                    sizes[s], rate, bestMsPerStep[s], rate / single);
+        }
+    }
+
+    /** Milliseconds per decode step of {@code batch} sequences after their prompts. */
+    private double decodeSteps(int batch, int promptLen, int generate) {
+        List<int[]> prompts = new ArrayList<>();
+        List<KvCache> caches = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            prompts.add(tokens(promptLen));
+            caches.add(model.newCache());
+        }
+        try {
+            float[][] logits = model.forward(caches, prompts);
+            long start = System.nanoTime();
+            for (int step = 0; step < generate; step++) {
+                List<int[]> next = new ArrayList<>(batch);
+                for (float[] l : logits) {
+                    next.add(new int[] {argmax(l)});
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double rate = batch * generate / seconds;
-                if (batch == 1) {
-                    single = rate;
-                }
-                System.out.printf("  batch %2d: %7.1f tokens/s aggregate, %.1f ms per step  (%.1fx one at a time)%n",
-                        batch, rate, seconds * 1000 / generate, rate / single);
-            } finally {
-                caches.forEach(KvCache::close);
+                logits = model.forward(caches, next);
             }
+            return (System.nanoTime() - start) / 1e6 / generate;
+        } finally {
+            caches.forEach(KvCache::close);
         }
     }
 
@@ -184,7 +199,7 @@ public final class ModelingBenchmark {
         int turns = 10;
         List<Integer> history = new ArrayList<>();
         KvCache previous = null;
-        double reusedMs = 0;
+        double reusedMs = Double.MAX_VALUE;
         try {
             for (int turn = 0; turn < turns; turn++) {
                 for (int t : tokens(200)) {
@@ -199,11 +214,22 @@ public final class ModelingBenchmark {
                     logits = model.forward(List.of(cache), List.of(prompt))[0];
                 } else {
                     int reuse = previous.length();
+                    int[] suffix = java.util.Arrays.copyOfRange(prompt, reuse, prompt.length);
+                    if (turn == turns - 1) {
+                        // the measured turn: best of 3 fresh copies (the last one is kept)
+                        for (int r = 0; r < 2; r++) {
+                            long t0 = System.nanoTime();
+                            try (KvCache trial = previous.copyPrefix(reuse)) {
+                                model.forward(List.of(trial), List.of(suffix));
+                            }
+                            reusedMs = Math.min(reusedMs, (System.nanoTime() - t0) / 1e6);
+                        }
+                        start = System.nanoTime();
+                    }
                     cache = previous.copyPrefix(reuse);
-                    logits = model.forward(List.of(cache),
-                            List.of(java.util.Arrays.copyOfRange(prompt, reuse, prompt.length)))[0];
+                    logits = model.forward(List.of(cache), List.of(suffix))[0];
                 }
-                reusedMs = (System.nanoTime() - start) / 1e6;
+                reusedMs = Math.min(reusedMs, (System.nanoTime() - start) / 1e6);
                 for (int i = 0; i < 50; i++) {
                     int next = argmax(logits);
                     history.add(next);
@@ -213,12 +239,15 @@ public final class ModelingBenchmark {
                     previous.close();
                 }
                 previous = cache;
+                if (turn < turns - 1) {
+                    reusedMs = Double.MAX_VALUE; // only the last turn is reported
+                }
             }
             // the same last-turn prompt from scratch
             history.subList(history.size() - 50, history.size()).clear();
             int[] lastPrompt = history.stream().mapToInt(Integer::intValue).toArray();
             double coldMs = Double.MAX_VALUE;
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 3; i++) {
                 try (KvCache cold = model.newCache()) {
                     long start = System.nanoTime();
                     model.forward(List.of(cold), List.of(lastPrompt));
@@ -227,7 +256,7 @@ public final class ModelingBenchmark {
             }
             System.out.printf("%nprefix reuse, turn %d of a conversation (%d-token prompt, 200 new):%n", turns,
                     lastPrompt.length);
-            System.out.printf("  reused prefix: %.0f ms, cold prefill: %.0f ms, ratio %.2f (target <= 0.2)%n",
+            System.out.printf("  reused prefix: %.0f ms, cold prefill: %.0f ms (best of 3 each), ratio %.2f (target <= 0.2)%n",
                     reusedMs, coldMs, reusedMs / coldMs);
         } finally {
             if (previous != null) {
