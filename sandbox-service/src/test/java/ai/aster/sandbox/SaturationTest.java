@@ -65,6 +65,20 @@ class SaturationTest {
         // refused at once: a queued call would have waited for the 8 s one (RestAssured itself adds up to ~1 s)
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
 
+        // A burst far beyond the limits: every request is answered 429 promptly, none hangs.
+        HttpClient burstClient = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<String>>> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            burst.add(burstClient.sendAsync(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + RestAssured.port + "/v1/executions"))
+                    .timeout(Duration.ofSeconds(4))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"code\": \"print(1)\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> r : burst) {
+            assertThat(r.get().statusCode()).isEqualTo(429);
+        }
+
         JsonPath batch = given().contentType(ContentType.JSON)
                 .body(Map.of("executions", List.of(Map.of("code", "print(1)"), Map.of("code", "print(2)"))))
                 .post("/v1/executions/batch").then().statusCode(200).extract().jsonPath();

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.List;
+import io.smallrye.common.annotation.RunOnVirtualThread;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
@@ -22,7 +23,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The sandbox API. Bodies are read as text and parsed here, so that an empty body, a body that is not JSON, or a
+ * The sandbox API. Calls block (waiting for a slot, a container, the code) on virtual threads, so the number of
+ * waiting requests is bounded by the admission limits (429 beyond them), not by a worker pool. Bodies are read as text and parsed here, so that an empty body, a body that is not JSON, or a
  * missing content type all get the same 400 error body instead of the framework's defaults.
  */
 @Path("/v1")
@@ -45,12 +47,14 @@ public class ExecutionResource {
 
     @POST
     @Path("/executions")
+    @RunOnVirtualThread
     public ExecutionResult execute(String body) {
         return executions.execute(parse(body, ExecutionRequest.class));
     }
 
     @POST
     @Path("/executions/batch")
+    @RunOnVirtualThread
     public BatchExecutionResponse executeBatch(String body) {
         return executions.executeBatch(parse(body, BatchExecutionRequest.class));
     }
