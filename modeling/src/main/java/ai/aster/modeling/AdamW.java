@@ -64,6 +64,35 @@ public final class AdamW {
         return steps;
     }
 
+    /**
+     * Scales all gradients together so their global L2 norm is at most {@code maxNorm} (PyTorch's
+     * {@code clip_grad_norm_}); returns the norm before clipping.
+     */
+    public double clipGradNorm(double maxNorm) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            double sumSquares = 0;
+            List<NDArray> grads = new ArrayList<>();
+            for (NDArray p : parameters) {
+                NDArray g = p.getGradient();
+                grads.add(g);
+                sumSquares += g.square().sum().getFloat();
+            }
+            double norm = Math.sqrt(sumSquares);
+            double scale = maxNorm / (norm + 1e-6);
+            if (scale < 1) {
+                for (NDArray g : grads) {
+                    g.muli(scale); // the gradient array shares storage with the parameter's .grad
+                }
+            }
+            return norm;
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
     /** One update from the current gradients, then zeroes them. Parameters without a gradient are skipped. */
     public void step() {
         steps++;

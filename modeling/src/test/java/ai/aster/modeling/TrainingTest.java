@@ -33,6 +33,22 @@ class TrainingTest {
     }
 
     @Test
+    void gradientClippingBoundsTheGlobalNorm() {
+        ModelInit.write(dir, ModelInit.Options.defaults());
+        try (Qwen3Model model = Qwen3Model.load(dir, Device.cpu()); NDManager manager = NDManager.newBaseManager()) {
+            AdamW optimizer = new AdamW(model.parameters(), 1e-3);
+            int[][] tokens = {{1, 2, 3, 4, 5, 6, 7, 8}};
+            boolean[][] mask = {{false, true, true, true, true, true, true, true}};
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(model.trainingLoss(manager, tokens, mask));
+            }
+            double before = optimizer.clipGradNorm(1e-3);
+            assertTrue(before > 1e-3, "an untrained model has a sizeable gradient: " + before);
+            assertEquals(1e-3, optimizer.clipGradNorm(1e9), 1e-5);
+        }
+    }
+
+    @Test
     void adamWStepsDriveTheLossDownOnAFixedBatch() {
         ModelInit.write(dir, ModelInit.Options.defaults());
         Random r = new Random(5);
