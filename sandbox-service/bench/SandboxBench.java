@@ -48,10 +48,10 @@ public class SandboxBench {
         String base = args.length > 0 ? args[0] : "http://localhost:8082";
         String cli = args.length > 1 ? args[1] : "docker";
         String image = System.getenv().getOrDefault("BENCH_IMAGE", "aster-sandbox:latest");
-        int latencyCalls = Integer.parseInt(System.getenv().getOrDefault("BENCH_LATENCY_CALLS", "40"));
+        int latencyCalls = Integer.parseInt(System.getenv().getOrDefault("BENCH_LATENCY_CALLS", "30"));
         int baselineLatencyCalls = Integer.parseInt(System.getenv().getOrDefault("BENCH_BASELINE_CALLS", "20"));
         int throughputCalls = Integer.parseInt(System.getenv().getOrDefault("BENCH_THROUGHPUT_CALLS", "64"));
-        long paceMs = Long.parseLong(System.getenv().getOrDefault("BENCH_PACE_MS", "400"));
+        long paceMs = Long.parseLong(System.getenv().getOrDefault("BENCH_PACE_MS", "1000"));
         new SandboxBench(base, cli, image).run(latencyCalls, baselineLatencyCalls, throughputCalls, paceMs);
     }
 

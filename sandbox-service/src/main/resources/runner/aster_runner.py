@@ -215,6 +215,9 @@ def main():
     notes = []
     if session or PRELUDE_WORDS.search(code):
         prelude.join()
+    elif prelude.is_alive():
+        # The import goes on beside code that does not need it: hand the GIL back to the cell quickly.
+        sys.setswitchinterval(0.0002)
     bound = dict(_prelude)
     ns.update(bound)
     if state:
