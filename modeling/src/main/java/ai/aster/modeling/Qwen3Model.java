@@ -46,6 +46,11 @@ public final class Qwen3Model implements AutoCloseable {
 
     /** Query rows per attention block in prefill: bounds the score matrix to (heads, 512, L) floats. */
     private static final int QUERY_BLOCK = 512;
+    /**
+     * Largest per-layer copy of stacked caches that a decode step makes to run attention as one padded batch;
+     * beyond it (long contexts, where attention compute dominates anyway) attention runs per sequence.
+     */
+    private static final long STACKED_DECODE_BYTES = 16L << 20;
 
     private final Qwen3Config config;
     private final Device device;
@@ -60,6 +65,7 @@ public final class Qwen3Model implements AutoCloseable {
     private NDArray[] qkNorm; // per layer (q_heads + kv_heads, head_dim): q_norm * head_dim^-0.5, then k_norm
     private boolean trainable;
     private boolean closed;
+    private long stackedDecodeBytes = STACKED_DECODE_BYTES;
 
     private Qwen3Model(Qwen3Config config, Device device, NDManager manager, Qwen3Weights weights, Path directory) {
         this.config = config;
@@ -123,6 +129,11 @@ public final class Qwen3Model implements AutoCloseable {
         return manager;
     }
 
+    /** Tests force one decode-attention path: 0 = always per sequence, Long.MAX_VALUE = always stacked. */
+    void setStackedDecodeBytes(long bytes) {
+        this.stackedDecodeBytes = bytes;
+    }
+
     /** Native arrays held by the model and its caches (for leak tests). */
     int managedArrays() {
         return manager.getManagedArrays().size();
@@ -181,14 +192,30 @@ public final class Qwen3Model implements AutoCloseable {
             for (int i = 0; i < batch; i++) {
                 caches.get(i).ensureCapacity(caches.get(i).length() + newTokens.get(i).length);
             }
-            float[] logits = runSteps(step, caches, newTokens, total);
+            // decode batches run grouped by cache capacity (see runSteps): order the sequences so groups are
+            // contiguous, and put the logits back in the caller's order
+            Integer[] order = new Integer[batch];
+            for (int i = 0; i < batch; i++) {
+                order[i] = i;
+            }
+            boolean allDecode = newTokens.stream().allMatch(t -> t.length == 1);
+            if (allDecode && batch > 1) {
+                Arrays.sort(order, (a, b) -> Integer.compare(caches.get(a).capacity(), caches.get(b).capacity()));
+            }
+            List<KvCache> orderedCaches = new ArrayList<>(batch);
+            List<int[]> orderedTokens = new ArrayList<>(batch);
+            for (int i : order) {
+                orderedCaches.add(caches.get(i));
+                orderedTokens.add(newTokens.get(i));
+            }
+            float[] logits = runSteps(step, orderedCaches, orderedTokens, total);
             for (int i = 0; i < batch; i++) {
                 caches.get(i).advance(newTokens.get(i).length);
             }
             int vocab = config.vocabSize();
             float[][] out = new float[batch][];
             for (int i = 0; i < batch; i++) {
-                out[i] = Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
+                out[order[i]] = Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
             }
             return out;
         } finally {
@@ -232,6 +259,7 @@ public final class Qwen3Model implements AutoCloseable {
         for (int i = 1; i < batch; i++) {
             splitPoints[i - 1] = offsets[i];
         }
+        NDArray[] stackedMasks = allDecode && batch > 1 ? stackedDecodeMasks(step, caches) : null;
         for (int l = 0; l < weights.layers.length; l++) {
             Qwen3Weights.Layer w = weights.layers[l];
             // attention block: input_layernorm, fused q/k/v projection
@@ -249,7 +277,32 @@ public final class Qwen3Model implements AutoCloseable {
             NDList kParts = batch == 1 ? new NDList(kT) : kT.split(splitPoints, 2); // (kv, d, n_i)
             NDList vParts = batch == 1 ? new NDList(vT) : vT.split(splitPoints, 1); // (kv, n_i, d)
             NDArray attention;
-            if (allDecode) {
+            if (allDecode && stackedMasks != null) {
+                // small caches: write each sequence's new key/value, then one padded attention per capacity group
+                // over the stacked caches (a copy, but a few native calls instead of several per sequence)
+                NDArray qd = q.reshape(batch, kvHeads, group, headDim);
+                NDArray[] keys = new NDArray[batch];
+                NDArray[] values = new NDArray[batch];
+                for (int i = 0; i < batch; i++) {
+                    KvCache cache = caches.get(i);
+                    int past = cache.length();
+                    keys[i] = cache.keys(l); // (kv, d, capacity)
+                    values[i] = cache.values(l); // (kv, capacity, d)
+                    TensorOps.assign(keys[i], 2, past, past + 1, kParts.get(i));
+                    TensorOps.assign(values[i], 1, past, past + 1, vParts.get(i));
+                }
+                NDArray[] outs = new NDArray[stackedMasks.length];
+                for (int g = 0, start = 0; g < stackedMasks.length; g++) {
+                    int end = start + (int) stackedMasks[g].getShape().get(0);
+                    NDArray k = NDArrays.stack(new NDList(Arrays.copyOfRange(keys, start, end))); // (bg, kv, d, cap)
+                    NDArray vv = NDArrays.stack(new NDList(Arrays.copyOfRange(values, start, end))); // (bg, kv, cap, d)
+                    NDArray qg = end - start == batch ? qd : TensorOps.slice(qd, 0, start, end); // (bg, kv, group, d)
+                    outs[g] = qg.matMul(k).add(stackedMasks[g]).softmax(-1).matMul(vv); // (bg, kv, group, d)
+                    start = end;
+                }
+                attention = (outs.length == 1 ? outs[0] : NDArrays.concat(new NDList(outs)))
+                        .reshape(batch, (long) heads * headDim);
+            } else if (allDecode) {
                 // one query per sequence: q (batch, kv, group, d) against each sequence's cache
                 NDArray qd = q.reshape(batch, kvHeads, group, headDim);
                 NDList qParts = batch == 1 ? new NDList(qd) : qd.split(batch, 0); // (1, kv, group, d)
@@ -319,6 +372,40 @@ public final class Qwen3Model implements AutoCloseable {
         // model.norm, lm_head
         NDArray logits = linear(rmsNorm(last, weights.finalNorm), weights.lmHead, null); // (batch, vocab)
         return logits.toFloatArray();
+    }
+
+    /**
+     * For a decode batch whose caches are small enough to copy cheaply, the additive masks of the padded attention:
+     * one (bg, 1, 1, capacity) array per run of equal capacities (caches arrive sorted by capacity); position j of
+     * sequence i is visible when j <= its length (the new token included). Null when the caches are too large,
+     * which selects the per-sequence path.
+     */
+    private NDArray[] stackedDecodeMasks(NDManager step, List<KvCache> caches) {
+        long positions = 0;
+        for (KvCache c : caches) {
+            positions += c.capacity();
+        }
+        long bytesPerLayer = positions * config.numKeyValueHeads() * config.headDim() * Float.BYTES * 2L;
+        if (bytesPerLayer > stackedDecodeBytes) {
+            return null;
+        }
+        List<NDArray> masks = new ArrayList<>();
+        int start = 0;
+        while (start < caches.size()) {
+            int capacity = caches.get(start).capacity();
+            int end = start;
+            while (end < caches.size() && caches.get(end).capacity() == capacity) {
+                end++;
+            }
+            float[] m = new float[(end - start) * capacity];
+            for (int i = start; i < end; i++) {
+                int visible = caches.get(i).length() + 1;
+                Arrays.fill(m, (i - start) * capacity + visible, (i - start + 1) * capacity, Float.NEGATIVE_INFINITY);
+            }
+            masks.add(step.create(FloatBuffer.wrap(m), new Shape(end - start, 1, 1, capacity)));
+            start = end;
+        }
+        return masks.toArray(new NDArray[0]);
     }
 
     /** Logits at the last position of {@code tokens}, recomputing the whole sequence without any cache. */

@@ -121,6 +121,39 @@ class Qwen3ModelTest {
     }
 
     @Test
+    void bothDecodeAttentionPathsMatchRecompute() {
+        for (long limit : new long[] {0, Long.MAX_VALUE}) {
+            model.setStackedDecodeBytes(limit);
+            // lengths 10, 70, 140, 5: capacities 64, 128, 256, 64 (three groups, not in capacity order)
+            int[][] seqs = {randomTokens(10, 40), randomTokens(70, 41), randomTokens(140, 42), randomTokens(5, 43)};
+            List<KvCache> caches = new ArrayList<>();
+            try {
+                for (int[] s : seqs) {
+                    KvCache c = model.newCache();
+                    caches.add(c);
+                    model.forward(List.of(c), List.of(s));
+                }
+                for (int step = 0; step < 3; step++) {
+                    List<int[]> next = new ArrayList<>();
+                    for (int i = 0; i < seqs.length; i++) {
+                        int t = (step * 7 + i * 13) % 250;
+                        next.add(new int[] {t});
+                        seqs[i] = java.util.Arrays.copyOf(seqs[i], seqs[i].length + 1);
+                        seqs[i][seqs[i].length - 1] = t;
+                    }
+                    float[][] out = model.forward(caches, next);
+                    for (int i = 0; i < seqs.length; i++) {
+                        assertClose(model.logitsWithoutCache(seqs[i]), out[i], 1e-4);
+                    }
+                }
+            } finally {
+                caches.forEach(KvCache::close);
+                model.setStackedDecodeBytes(16L << 20);
+            }
+        }
+    }
+
+    @Test
     void copyPrefixGivesTheSameLogitsAsRecompute() {
         int[] tokens = randomTokens(60, 7);
         try (KvCache full = model.newCache()) {
