@@ -118,6 +118,59 @@ class CompletionApiTest {
         assertEquals(kept.getList("choices[0].token_ids"), cut.getList("choices[0].token_ids"));
     }
 
+    @Test
+    void stopTokenIdsEndTheChoiceWithoutText() {
+        JsonPath full = complete(body("Let f be a function", 30, "temperature", 1.0, "seed", 21));
+        List<Integer> ids = full.getList("choices[0].token_ids", Integer.class);
+        int at = 4;
+        while (ids.indexOf(ids.get(at)) != at) {
+            at++; // the first token that did not occur earlier
+        }
+        int stopId = ids.get(at);
+        JsonPath cut = complete(body("Let f be a function", 30, "temperature", 1.0, "seed", 21,
+                "stop_token_ids", List.of(stopId)));
+        assertEquals("stop", cut.getString("choices[0].finish_reason"));
+        assertEquals(stopId, cut.getInt("choices[0].stop_reason"));
+        assertEquals(ids.subList(0, at + 1), cut.getList("choices[0].token_ids", Integer.class));
+        assertEquals(detokenize(ids.subList(0, at)), cut.getString("choices[0].text"));
+    }
+
+    @Test
+    void chatStreamsDeltasThenDone() {
+        Map<String, Object> request = Map.of("messages", List.of(Map.of("role", "user", "content", "Hi")),
+                "max_tokens", 5, "temperature", 0, "stream", true, "stream_options", Map.of("include_usage", true));
+        String sse = given().contentType(ContentType.JSON).body(request)
+                .when().post("/v1/chat/completions")
+                .then().statusCode(200).contentType(containsString("text/event-stream")).extract().asString();
+        List<JsonPath> events = new ArrayList<>();
+        for (String line : sse.split("\n")) {
+            if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+                events.add(JsonPath.from(line.substring(6)));
+            }
+        }
+        assertTrue(sse.strip().endsWith("data: [DONE]"), sse);
+        assertEquals("chat.completion.chunk", events.get(0).getString("object"));
+        assertEquals("assistant", events.get(0).getString("choices[0].delta.role"));
+        assertEquals(null, events.get(1).getString("choices[0].delta.role"));
+        JsonPath usage = events.get(events.size() - 1);
+        assertTrue(usage.getList("choices").isEmpty());
+        assertEquals(events.size() - 1, usage.getInt("usage.completion_tokens"));
+    }
+
+    @Test
+    void tokenizeCanDeclareToolsAndContinueTheLastMessage() {
+        Map<String, Object> tool = Map.of("type", "function", "function", Map.of("name", "code_interpreter",
+                "description", "Runs Python", "parameters", Map.of("type", "object")));
+        Map<String, Object> request = Map.of("messages", List.of(
+                Map.of("role", "user", "content", "Compute 3^5."),
+                Map.of("role", "assistant", "content", "Let me compute")),
+                "tools", List.of(tool), "continue_final_message", true);
+        String prompt = given().contentType(ContentType.JSON).body(request)
+                .post("/v1/tokenize").then().statusCode(200).extract().jsonPath().getString("prompt");
+        assertTrue(prompt.contains("code_interpreter"), prompt);
+        assertTrue(prompt.endsWith("Let me compute"), prompt);
+    }
+
     /** Finds adjacent tokens i, i+1 whose texts are both non-empty and returns the 2 characters around the seam. */
     private static String straddlingStop(List<Integer> ids, String text) {
         for (int i = 3; i < ids.size() - 2; i++) {
