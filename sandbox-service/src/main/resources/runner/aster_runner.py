@@ -152,38 +152,90 @@ def _dill_for(ns):
     return dill
 
 
+# Each carried name is stored as one of: ("module", name), ("ref", module, qualname) for a function or class that
+# is importable from its module (e.g. everything a star import brings), or ("dill", bytes) for everything else.
+MAX_NOTES = 5
+
+
+def _reference(value):
+    """How to import value again, or None when it is not a module-level object of an importable module."""
+    if isinstance(value, types.ModuleType):
+        return ("module", value.__name__)
+    module = getattr(value, "__module__", None)
+    qualname = getattr(value, "__qualname__", None)
+    if not isinstance(module, str) or not isinstance(qualname, str) or module == "__main__" or "<" in qualname:
+        return None
+    target = sys.modules.get(module)
+    for part in qualname.split("."):
+        target = getattr(target, part, None)
+    return ("ref", module, qualname) if target is value else None
+
+
+def _module_attribute(name, value):
+    """("ref", module, name) when an imported module holds value under the same name (what `from m import *`
+    or `from m import name` bound), else None."""
+    for module_name, module in list(sys.modules.items()):
+        if module is not None and module_name != "__main__" and getattr(module, name, None) is value:
+            return ("ref", module_name, name)
+    return None
+
+
 def _save_state(ns, bound, limit, notes):
-    """Pickles each user name on its own, so one that cannot be pickled is dropped alone (with a note)."""
+    """Stores each user name on its own, so one that cannot be pickled is dropped alone (with a note)."""
     import pickle
     dill = _dill_for(ns)
-    blobs = {}
+    entries = {}
+    dropped = []
     for name, value in list(ns.items()):
         if name.startswith("__") or bound.get(name) is value:
             continue
         try:
-            blobs[name] = dill.dumps(value)
+            entries[name] = _reference(value) or ("dill", dill.dumps(value))
         except BaseException as e:  # noqa: BLE001  (anything can fail while pickling user objects)
-            notes.append("note: variable '%s' could not be carried to the next call (%s: %s)"
-                         % (name, type(e).__name__, str(e)[:200]))
-    total = sum(len(b) for b in blobs.values())
-    for name in sorted(blobs, key=lambda n: len(blobs[n]), reverse=True):
+            found = _module_attribute(name, value)
+            if found is not None:
+                entries[name] = found
+                continue
+            dropped.append("note: variable '%s' could not be carried to the next call (%s: %s)"
+                           % (name, type(e).__name__, str(e)[:200]))
+    size = {n: len(e[1]) if e[0] == "dill" else 0 for n, e in entries.items()}
+    total = sum(size.values())
+    for name in sorted(size, key=size.get, reverse=True):
         if total <= limit:
             break
-        total -= len(blobs[name])
-        del blobs[name]
-        notes.append("note: variable '%s' is too large to be carried to the next call" % name)
-    return pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL)
+        total -= size[name]
+        del entries[name]
+        dropped.append("note: variable '%s' is too large to be carried to the next call" % name)
+    _add_notes(notes, dropped)
+    return pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _restore_state(blob, ns, notes):
+    import importlib
     import pickle
     dill = _dill_for(ns)
-    for name, data in pickle.loads(blob).items():
+    failed = []
+    for name, entry in pickle.loads(blob).items():
         try:
-            ns[name] = dill.loads(data)
+            if entry[0] == "module":
+                ns[name] = importlib.import_module(entry[1])
+            elif entry[0] == "ref":
+                value = importlib.import_module(entry[1])
+                for part in entry[2].split("."):
+                    value = getattr(value, part)
+                ns[name] = value
+            else:
+                ns[name] = dill.loads(entry[1])
         except BaseException as e:  # noqa: BLE001
-            notes.append("note: variable '%s' from an earlier call could not be restored (%s: %s)"
-                         % (name, type(e).__name__, str(e)[:200]))
+            failed.append("note: variable '%s' from an earlier call could not be restored (%s: %s)"
+                          % (name, type(e).__name__, str(e)[:200]))
+    _add_notes(notes, failed)
+
+
+def _add_notes(notes, lines):
+    notes.extend(lines[:MAX_NOTES])
+    if len(lines) > MAX_NOTES:
+        notes.append("note: ... and %d more such variables" % (len(lines) - MAX_NOTES))
 
 
 def main():

@@ -54,6 +54,27 @@ class SessionTest {
     }
 
     @Test
+    void starImportsAndDecoratedFunctionsCarryOverQuietly() {
+        String s = "i-" + UUID.randomUUID();
+        JsonPath first = run(inSession(s, """
+                from sympy import *
+                from math import *
+                from functools import lru_cache
+                x, y = symbols('x y')
+                @lru_cache(None)
+                def fib(n):
+                    return n if n < 2 else fib(n - 1) + fib(n - 2)
+                square = lambda t: t * t
+                """));
+        assertThat(first.getString("status")).isEqualTo("ok");
+        assertThat(first.getString("stderr")).isEmpty();
+        JsonPath second = run(inSession(s,
+                "print(factor(x**2 - y**2), Q.positive(x), sympify('2*x'), fib(40), square(gcd(12, 18)))"));
+        assertThat(second.getString("stderr")).isEmpty();
+        assertThat(second.getString("stdout")).isEqualTo("(x - y)*(x + y) Q.positive(x) 2*x 102334155 36\n");
+    }
+
+    @Test
     void sessionsDoNotShareState() {
         String a = "a-" + UUID.randomUUID();
         String b = "b-" + UUID.randomUUID();
