@@ -11,8 +11,21 @@ import ai.aster.protocol.openai.TokenizeRequest;
 import ai.aster.protocol.openai.TokenizeResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.mutiny.subscription.Cancellable;
+import ai.aster.gateway.service.UpstreamRejectedException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +47,21 @@ public class ModelServiceClient implements ModelPort {
     private final ModelServiceRestClient rest;
     private final GatewayConfig config;
     private final ObjectMapper json;
+    private final OpenTelemetry openTelemetry;
+    private final Vertx vertx;
+    private final HttpClient http;
+    private final String completionsUri;
 
-    public ModelServiceClient(@RestClient ModelServiceRestClient rest, GatewayConfig config, ObjectMapper json) {
+    public ModelServiceClient(@RestClient ModelServiceRestClient rest, GatewayConfig config, ObjectMapper json,
+            Vertx vertx, OpenTelemetry openTelemetry) {
         this.rest = rest;
         this.config = config;
         this.json = json;
+        this.openTelemetry = openTelemetry;
+        this.vertx = vertx;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true)
+                .setConnectTimeout(2000), new PoolOptions().setHttp1MaxSize(config.modelServiceConnections()));
+        this.completionsUri = config.modelServiceUrl().replaceAll("/+$", "") + "/v1/completions";
     }
 
     @Override
@@ -60,46 +83,119 @@ public class ModelServiceClient implements ModelPort {
         }
     }
 
+    /**
+     * The token stream is read with Vert.x's HTTP client directly rather than the REST client: it is the hot path
+     * of every turn, and the raw client gives exact SSE framing, a per-read idle timeout and a hard reset on cancel.
+     */
     @Override
     public void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, long deadlineNanos)
             throws InterruptedException {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        Cancellable stream = rest.completions(request)
-                .ifNoItem().after(config.modelIdleTimeout())
-                .failWith(() -> new DependencyUnavailableException(NAME,
-                        "no token for " + config.modelIdleTimeout().toSeconds() + " s", null))
-                .subscribe().with(data -> {
-                    if (done.isDone()) {
-                        return;
-                    }
-                    String event = data.strip();
-                    if (event.isEmpty() || "[DONE]".equals(event)) {
-                        return;
-                    }
-                    try {
-                        JsonNode node = json.readTree(event);
-                        if (node.has("error")) {
-                            done.completeExceptionally(new DependencyUnavailableException(NAME,
-                                    "failed mid-stream: " + node.path("error").path("message").asText(), null));
-                            return;
-                        }
-                        onChunk.accept(json.treeToValue(node, CompletionResponse.class));
-                    } catch (Exception e) {
-                        done.completeExceptionally(new DependencyUnavailableException(NAME,
-                                "sent an unreadable chunk: " + e.getMessage(), e));
-                    }
-                }, done::completeExceptionally, () -> done.complete(null));
+        AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a completion request", e);
+        }
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(completionsUri)
+                .setIdleTimeout(config.modelIdleTimeout().toMillis())
+                .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
+        // the text_completion span is current here: propagate it to the model service
+        openTelemetry.getPropagators().getTextMapPropagator()
+                .inject(Context.current(), options, (carrier, key, value) -> carrier.putHeader(key, value));
+        // issued from an event loop: the response's handlers are then set before any of its body is read
+        vertx.getOrCreateContext().runOnContext(ignored -> http.request(options).compose(req -> {
+            inFlight.set(req);
+            return req.send(Buffer.buffer(body));
+        }).onSuccess(response -> {
+            if (response.statusCode() != 200) {
+                response.body().onComplete(b -> done.completeExceptionally(rejected(response.statusCode(),
+                        b.succeeded() ? b.result().toString() : "")));
+                return;
+            }
+            SseDecoder decoder = new SseDecoder(data -> onEvent(data, onChunk, done));
+            response.handler(buffer -> {
+                if (!done.isDone()) {
+                    decoder.feed(buffer.getBytes());
+                }
+            });
+            response.exceptionHandler(e -> done.completeExceptionally(failure(e)));
+            response.endHandler(v -> done.complete(null));
+        }).onFailure(e -> done.completeExceptionally(failure(e))));
         try {
             done.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            stream.cancel();
+            abort(inFlight);
             throw new DeadlineExceededException("the trajectory deadline passed while the model was decoding");
         } catch (InterruptedException e) {
-            stream.cancel();
+            abort(inFlight);
             throw e;
         } catch (ExecutionException e) {
-            stream.cancel();
+            abort(inFlight);
             throw DependencyFailures.translate(NAME, e.getCause(), json);
         }
+    }
+
+    private void onEvent(String data, Consumer<CompletionResponse> onChunk, CompletableFuture<Void> done) {
+        String event = data.strip();
+        if (done.isDone() || event.isEmpty() || "[DONE]".equals(event)) {
+            return;
+        }
+        try {
+            JsonNode node = json.readTree(event);
+            if (node.has("error")) {
+                done.completeExceptionally(new DependencyUnavailableException(NAME,
+                        "failed mid-stream: " + node.path("error").path("message").asText(), null));
+                return;
+            }
+            onChunk.accept(json.treeToValue(node, CompletionResponse.class));
+        } catch (Exception e) {
+            done.completeExceptionally(new DependencyUnavailableException(NAME,
+                    "sent an unreadable chunk: " + e.getMessage(), e));
+        }
+    }
+
+    private RuntimeException rejected(int status, String body) {
+        String message = body;
+        try {
+            JsonNode m = json.readTree(body).path("error").path("message");
+            if (m.isTextual()) {
+                message = m.asText();
+            }
+        } catch (Exception e) {
+            // not JSON: keep the raw text
+        }
+        if (message.length() > 300) {
+            message = message.substring(0, 300);
+        }
+        if (status >= 400 && status < 500 && status != 408 && status != 429) {
+            return new UpstreamRejectedException(status, NAME + ": " + message);
+        }
+        return new DependencyUnavailableException(NAME, "answered " + status + ": " + message, null);
+    }
+
+    private static RuntimeException failure(Throwable e) {
+        if (e instanceof RuntimeException r && (r instanceof DependencyUnavailableException
+                || r instanceof UpstreamRejectedException)) {
+            return r;
+        }
+        if (e instanceof java.util.concurrent.TimeoutException || e instanceof io.netty.handler.timeout.TimeoutException
+                || String.valueOf(e.getMessage()).contains("idle timeout")) {
+            return new DependencyUnavailableException(NAME, "silent for more than the idle timeout", e);
+        }
+        return new DependencyFailures.ConnectFailure(NAME, e);
+    }
+
+    private static void abort(AtomicReference<HttpClientRequest> inFlight) {
+        HttpClientRequest request = inFlight.get();
+        if (request != null) {
+            request.reset(); // closes the stream: the model service stops decoding for us
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
     }
 }

@@ -20,6 +20,10 @@ public interface GatewayConfig {
     @WithDefault("http://localhost:8081")
     String modelServiceUrl();
 
+    /** Connections kept to the model service for token streams (one per trajectory decoding at once). */
+    @WithDefault("1024")
+    int modelServiceConnections();
+
     /** Base URL of sandbox-service (code executions, sessions). */
     @WithDefault("http://localhost:8082")
     String sandboxUrl();

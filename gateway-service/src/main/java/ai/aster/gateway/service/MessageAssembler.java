@@ -14,6 +14,7 @@ final class MessageAssembler {
 
     private static final String OPEN = "<think>";
     private static final String CLOSE = "</think>";
+    private static final java.util.List<String> END_OF_TURN = java.util.List.of("<|im_end|>", "<|endoftext|>");
 
     private final TrajectoryEvents events;
     private final StringBuilder reasoning = new StringBuilder();
@@ -64,10 +65,29 @@ final class MessageAssembler {
         }
         outside.clear();
         if (toContent) {
-            emitContent(before.toString().strip());
+            emitContent(withoutEndOfTurn(before.toString()).strip());
         } else if (!before.toString().isBlank()) {
             emitReasoning(before.toString());
         }
+    }
+
+    /**
+     * A model service asked to keep stop strings in the text may keep the end-of-turn token's text too
+     * ({@code <|im_end|>}): it belongs to the token sequence, not to the answer.
+     */
+    private static String withoutEndOfTurn(String text) {
+        String t = text.stripTrailing();
+        boolean cut = true;
+        while (cut) {
+            cut = false;
+            for (String eos : END_OF_TURN) {
+                if (t.endsWith(eos)) {
+                    t = t.substring(0, t.length() - eos.length()).stripTrailing();
+                    cut = true;
+                }
+            }
+        }
+        return t;
     }
 
     String reasoning() {

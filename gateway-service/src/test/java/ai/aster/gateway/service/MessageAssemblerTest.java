@@ -72,6 +72,14 @@ class MessageAssemblerTest {
     }
 
     @Test
+    void theEndOfTurnTokensTextIsNotPartOfTheAnswer() {
+        assembler.startTurn(false);
+        feedInPieces("<think>x</think>\n\nDone.<|im_end|>", 3);
+        assembler.endTurn(-1, true);
+        assertEquals("Done.", assembler.content());
+    }
+
+    @Test
     void anAnswerWithoutThinkingHasNoReasoning() {
         assembler.startTurn(false);
         assembler.feed("Just <b>bold</b> text with a lone < sign");

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,9 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Vertx vertx = Vertx.vertx();
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpServer server;
     private final ChatTemplate template = ChatTemplate.builtIn();
     private final Map<String, Function<Turn, String>> scripts = new ConcurrentHashMap<>();
@@ -68,16 +73,69 @@ public final class ScriptedModelServer implements AutoCloseable {
     private volatile int downStatus;
 
     public ScriptedModelServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/v1/tokenize", this::tokenize);
-        server.createContext("/v1/completions", this::completions);
-        server.createContext("/v1/models", this::models);
-        server.start();
+        try {
+            server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setAcceptBacklog(1024))
+                    .requestHandler(this::route).listen(0, "127.0.0.1")
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("cannot start the scripted model", e);
+        }
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    /** One exchange: the request body, and the reply written back on the request's event loop. */
+    private static final class HttpExchange implements AutoCloseable {
+        final HttpServerRequest request;
+        final Context context;
+        final byte[] body;
+
+        HttpExchange(HttpServerRequest request, Context context, byte[] body) {
+            this.request = request;
+            this.context = context;
+            this.body = body;
+        }
+
+        java.io.InputStream getRequestBody() {
+            return new java.io.ByteArrayInputStream(body);
+        }
+
+        void reply(int status, String contentType, String body) {
+            context.runOnContext(v -> request.response().setStatusCode(status).putHeader("Content-Type", contentType)
+                    .end(body));
+        }
+
+        void stream(List<String> events) {
+            context.runOnContext(v -> {
+                var response = request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+                events.forEach(response::write);
+                response.end();
+            });
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private void route(HttpServerRequest request) {
+        Context context = vertx.getOrCreateContext();
+        request.body().onSuccess(body -> workers.execute(() -> {
+            HttpExchange exchange = new HttpExchange(request, context, body.getBytes());
+            try {
+                switch (request.path()) {
+                    case "/v1/tokenize" -> tokenize(exchange);
+                    case "/v1/completions" -> completions(exchange);
+                    case "/v1/models" -> models(exchange);
+                    default -> send(exchange, 404, "{\"error\":{\"message\":\"no route\",\"type\":\"invalid_request_error\","
+                            + "\"param\":null,\"code\":null}}");
+                }
+            } catch (Exception e) {
+                send(exchange, 500, "{\"error\":{\"message\":\"" + e + "\",\"type\":\"server_error\",\"param\":null,"
+                        + "\"code\":null}}");
+            }
+        }));
     }
 
     public void script(String name, Function<Turn, String> script) {
@@ -95,7 +153,9 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
+        workers.shutdownNow();
+        vertx.close();
     }
 
     // ---- endpoints
@@ -209,27 +269,21 @@ public final class ScriptedModelServer implements AutoCloseable {
         }
     }
 
-    private void stream(HttpExchange exchange, List<Integer> ids, String finish, String stopReason, int promptTokens)
-            throws IOException {
-        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream out = exchange.getResponseBody();
+    private void stream(HttpExchange exchange, List<Integer> ids, String finish, String stopReason, int promptTokens) {
+        List<String> events = new ArrayList<>();
         int step = 3; // tokens per chunk
         for (int i = 0; i < ids.size(); i += step) {
             List<Integer> part = ids.subList(i, Math.min(ids.size(), i + step));
-            ObjectNode chunk = chunk(part, i, null, null);
-            out.write(("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            events.add("data: " + chunk(part, i, null, null) + "\n\n");
         }
-        ObjectNode last = chunk(List.of(), ids.size(), finish, stopReason);
-        out.write(("data: " + last + "\n\n").getBytes(StandardCharsets.UTF_8));
+        events.add("data: " + chunk(List.of(), ids.size(), finish, stopReason) + "\n\n");
         ObjectNode usage = JSON.createObjectNode().put("id", "cmpl-test").put("object", "text_completion")
                 .put("created", 1).put("model", "scripted").put("policy_version", POLICY_VERSION);
         usage.putArray("choices");
         usage.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", ids.size())
                 .put("total_tokens", promptTokens + ids.size());
-        out.write(("data: " + usage + "\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        events.add("data: " + usage + "\n\ndata: [DONE]\n\n");
+        exchange.stream(events);
     }
 
     private ObjectNode whole(List<Integer> ids, String finish, String stopReason, int promptTokens) {
@@ -277,10 +331,7 @@ public final class ScriptedModelServer implements AutoCloseable {
         return true;
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
+    private static void send(HttpExchange exchange, int status, String body) {
+        exchange.reply(status, "application/json", body);
     }
 }
