@@ -29,7 +29,9 @@ import java.util.stream.Stream;
  * {@link ModelInit} (hidden 512, 8 layers, 8 heads, 2 KV heads). Every figure is compared with a baseline measured
  * in the same run; the ratio is the last thing on each line.
  *
- * <pre>java -cp ... ai.aster.model.bench.EngineBenchmark [--decode-tokens 512] [--concurrency 4,16,64]</pre>
+ * <pre>java -cp ... ai.aster.model.bench.EngineBenchmark [--decode-tokens 512] [--concurrency 4,16,64] [--threads N]</pre>
+ * {@code --threads} sets PyTorch's intra-op threads (default one per core); 1 keeps OpenMP threads from spinning
+ * against each other on a CPU shared with other busy processes.
  */
 public final class EngineBenchmark {
 
@@ -88,6 +90,7 @@ public final class EngineBenchmark {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--decode-tokens" -> decodeTokens = Integer.parseInt(args[++i]);
+                case "--threads" -> Qwen3Model.setComputeThreads(Integer.parseInt(args[++i]));
                 case "--concurrency" -> concurrency = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt)
                         .toArray();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
