@@ -192,15 +192,21 @@ public final class Qwen3Model implements AutoCloseable {
             for (int i = 0; i < batch; i++) {
                 caches.get(i).ensureCapacity(caches.get(i).length() + newTokens.get(i).length);
             }
-            // decode batches run grouped by cache capacity (see runSteps): order the sequences so groups are
-            // contiguous, and put the logits back in the caller's order
+            // decodes run first, grouped by cache capacity (see runSteps): order the sequences so, and put the
+            // logits back in the caller's order at the end
             Integer[] order = new Integer[batch];
             for (int i = 0; i < batch; i++) {
                 order[i] = i;
             }
-            boolean allDecode = newTokens.stream().allMatch(t -> t.length == 1);
-            if (allDecode && batch > 1) {
-                Arrays.sort(order, (a, b) -> Integer.compare(caches.get(a).capacity(), caches.get(b).capacity()));
+            if (batch > 1) {
+                Arrays.sort(order, (a, b) -> {
+                    boolean da = newTokens.get(a).length == 1;
+                    boolean db = newTokens.get(b).length == 1;
+                    if (da != db) {
+                        return da ? -1 : 1;
+                    }
+                    return da ? Integer.compare(caches.get(a).capacity(), caches.get(b).capacity()) : 0;
+                });
             }
             List<KvCache> orderedCaches = new ArrayList<>(batch);
             List<int[]> orderedTokens = new ArrayList<>(batch);
@@ -259,7 +265,11 @@ public final class Qwen3Model implements AutoCloseable {
         for (int i = 1; i < batch; i++) {
             splitPoints[i - 1] = offsets[i];
         }
-        NDArray[] stackedMasks = allDecode && batch > 1 ? stackedDecodeMasks(step, caches) : null;
+        int decodes = 0; // leading sequences that add one token
+        while (decodes < batch && newTokens.get(decodes).length == 1) {
+            decodes++;
+        }
+        NDArray[] stackedMasks = decodes > 1 ? stackedDecodeMasks(step, caches.subList(0, decodes)) : null;
         for (int l = 0; l < weights.layers.length; l++) {
             Qwen3Weights.Layer w = weights.layers[l];
             // attention block: input_layernorm, fused q/k/v projection
@@ -276,14 +286,15 @@ public final class Qwen3Model implements AutoCloseable {
             // per-sequence pieces in one native call each
             NDList kParts = batch == 1 ? new NDList(kT) : kT.split(splitPoints, 2); // (kv, d, n_i)
             NDList vParts = batch == 1 ? new NDList(vT) : vT.split(splitPoints, 1); // (kv, n_i, d)
-            NDArray attention;
-            if (allDecode && stackedMasks != null) {
-                // small caches: write each sequence's new key/value, then one padded attention per capacity group
-                // over the stacked caches (a copy, but a few native calls instead of several per sequence)
-                NDArray qd = q.reshape(batch, kvHeads, group, headDim);
-                NDArray[] keys = new NDArray[batch];
-                NDArray[] values = new NDArray[batch];
-                for (int i = 0; i < batch; i++) {
+            // decodes first (caller's order sorted them so), as one padded batch when their caches are small
+            List<NDArray> pieces = new ArrayList<>(); // (rows, heads*d) in sequence order
+            int firstPerSequence = 0;
+            if (stackedMasks != null) {
+                NDArray qd = (decodes == total ? q : TensorOps.slice(q, 0, 0, decodes))
+                        .reshape(decodes, kvHeads, group, headDim); // (decodes, kv, group, d)
+                NDArray[] keys = new NDArray[decodes];
+                NDArray[] values = new NDArray[decodes];
+                for (int i = 0; i < decodes; i++) {
                     KvCache cache = caches.get(i);
                     int past = cache.length();
                     keys[i] = cache.keys(l); // (kv, d, capacity)
@@ -296,46 +307,36 @@ public final class Qwen3Model implements AutoCloseable {
                     int end = start + (int) stackedMasks[g].getShape().get(0);
                     NDArray k = NDArrays.stack(new NDList(Arrays.copyOfRange(keys, start, end))); // (bg, kv, d, cap)
                     NDArray vv = NDArrays.stack(new NDList(Arrays.copyOfRange(values, start, end))); // (bg, kv, cap, d)
-                    NDArray qg = end - start == batch ? qd : TensorOps.slice(qd, 0, start, end); // (bg, kv, group, d)
+                    NDArray qg = end - start == decodes ? qd : TensorOps.slice(qd, 0, start, end); // (bg, kv, g, d)
                     outs[g] = qg.matMul(k).add(stackedMasks[g]).softmax(-1).matMul(vv); // (bg, kv, group, d)
                     start = end;
                 }
-                attention = (outs.length == 1 ? outs[0] : NDArrays.concat(new NDList(outs)))
-                        .reshape(batch, (long) heads * headDim);
-            } else if (allDecode) {
-                // one query per sequence: q (batch, kv, group, d) against each sequence's cache
-                NDArray qd = q.reshape(batch, kvHeads, group, headDim);
-                NDList qParts = batch == 1 ? new NDList(qd) : qd.split(batch, 0); // (1, kv, group, d)
-                NDArray[] outs = new NDArray[batch];
-                for (int i = 0; i < batch; i++) {
-                    KvCache cache = caches.get(i);
-                    int past = cache.length();
-                    NDArray keys = cache.keys(l); // (kv, d, capacity)
-                    NDArray values = cache.values(l); // (kv, capacity, d)
-                    TensorOps.assign(keys, 2, past, past + 1, kParts.get(i));
-                    TensorOps.assign(values, 1, past, past + 1, vParts.get(i));
-                    NDArray k = TensorOps.slice(keys, 2, 0, past + 1); // (kv, d, L)
-                    NDArray vv = TensorOps.slice(values, 1, 0, past + 1); // (kv, L, d)
-                    outs[i] = qParts.get(i).matMul(k).softmax(-1).matMul(vv); // (1, kv, group, d)
-                }
-                attention = (batch == 1 ? outs[0] : NDArrays.concat(new NDList(outs)))
-                        .reshape(batch, (long) heads * headDim);
-            } else {
+                pieces.add((outs.length == 1 ? outs[0] : NDArrays.concat(new NDList(outs)))
+                        .reshape(decodes, (long) heads * headDim));
+                firstPerSequence = decodes;
+            }
+            if (firstPerSequence < batch) {
                 NDList qParts = batch == 1 ? new NDList(q) : q.split(splitPoints, 0); // (n_i, heads, d)
-                NDArray[] outs = new NDArray[batch];
-                for (int i = 0; i < batch; i++) {
+                for (int i = firstPerSequence; i < batch; i++) {
                     KvCache cache = caches.get(i);
                     int past = cache.length();
                     int n = offsets[i + 1] - offsets[i];
                     int len = past + n;
-                    NDArray keys = cache.keys(l);
-                    NDArray values = cache.values(l);
+                    NDArray keys = cache.keys(l); // (kv, d, capacity)
+                    NDArray values = cache.values(l); // (kv, capacity, d)
                     TensorOps.assign(keys, 2, past, len, kParts.get(i));
                     TensorOps.assign(values, 1, past, len, vParts.get(i));
-                    NDArray k = TensorOps.slice(keys, 2, 0, len).expandDims(1); // (kv, 1, d, L)
-                    NDArray vv = TensorOps.slice(values, 1, 0, len).expandDims(1); // (kv, 1, L, d)
+                    NDArray k = TensorOps.slice(keys, 2, 0, len); // (kv, d, L)
+                    NDArray vv = TensorOps.slice(values, 1, 0, len); // (kv, L, d)
+                    if (n == 1) {
+                        NDArray qi = qParts.get(i).reshape(kvHeads, group, headDim); // (kv, group, d)
+                        pieces.add(qi.matMul(k).softmax(-1).matMul(vv).reshape(1, (long) heads * headDim));
+                        continue;
+                    }
                     NDArray qi = qParts.get(i).reshape(n, kvHeads, group, headDim)
                             .transpose(1, 2, 0, 3); // (kv, group, n, d)
+                    NDArray k4 = k.expandDims(1); // (kv, 1, d, L)
+                    NDArray v4 = vv.expandDims(1); // (kv, 1, L, d)
                     // queries in blocks, so a long prompt never materialises an (n, L) score matrix per head
                     NDArray[] blocks = new NDArray[(n + QUERY_BLOCK - 1) / QUERY_BLOCK];
                     for (int b = 0; b < blocks.length; b++) {
@@ -343,19 +344,17 @@ public final class Qwen3Model implements AutoCloseable {
                         int q1 = Math.min(n, q0 + QUERY_BLOCK);
                         int visible = past + q1; // keys this block can see at most
                         NDArray qb = blocks.length == 1 ? qi : TensorOps.slice(qi, 2, q0, q1); // (kv, g, nb, d)
-                        NDArray kb = visible == len ? k : TensorOps.slice(k, 3, 0, visible); // (kv, 1, d, Lb)
-                        NDArray vb = visible == len ? vv : TensorOps.slice(vv, 2, 0, visible); // (kv, 1, Lb, d)
-                        NDArray scores = qb.matMul(kb); // (kv, group, nb, Lb)
-                        if (q1 - q0 > 1) {
-                            scores = scores.add(causalMask(step, past + q0, q1 - q0)); // (nb, Lb) broadcast
-                        }
+                        NDArray kb = visible == len ? k4 : TensorOps.slice(k4, 3, 0, visible); // (kv, 1, d, Lb)
+                        NDArray vb = visible == len ? v4 : TensorOps.slice(v4, 2, 0, visible); // (kv, 1, Lb, d)
+                        NDArray scores = qb.matMul(kb) // (kv, group, nb, Lb)
+                                .add(causalMask(step, past + q0, q1 - q0)); // (nb, Lb) broadcast
                         blocks[b] = scores.softmax(-1).matMul(vb); // (kv, group, nb, d)
                     }
                     NDArray o = blocks.length == 1 ? blocks[0] : NDArrays.concat(new NDList(blocks), 2);
-                    outs[i] = o.transpose(2, 0, 1, 3).reshape(n, (long) heads * headDim); // (n, heads*d)
+                    pieces.add(o.transpose(2, 0, 1, 3).reshape(n, (long) heads * headDim)); // (n, heads*d)
                 }
-                attention = batch == 1 ? outs[0] : NDArrays.concat(new NDList(outs)); // (total, heads*d)
             }
+            NDArray attention = pieces.size() == 1 ? pieces.get(0) : NDArrays.concat(new NDList(pieces)); // (total, heads*d)
             // self_attn.o_proj, residual
             x = x.add(linear(attention, w.wo(), w.bo()));
             // MLP block: post_attention_layernorm, fused gate/up, SiLU(gate) * up, down_proj, residual
