@@ -58,7 +58,6 @@ import org.jboss.logging.Logger;
 public class EmbeddedBackend implements InferenceBackend {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedBackend.class);
-    private static final String THINK_END = "</think>";
 
     private final ModelServiceConfig config;
     private final MeterRegistry registry;
@@ -245,10 +244,14 @@ public class EmbeddedBackend implements InferenceBackend {
     @Override
     public EventStream<ChatCompletionChunk> streamChat(ChatCompletionRequest request) {
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-        EngineRequest engineRequest = chatRequest(id, request);
+        ChatPlan plan = chatRequest(id, request);
         boolean usage = request.streamOptions() != null && request.streamOptions().wantsUsage();
-        EngineEvents events = submit(engineRequest);
+        EngineEvents events = submit(plan.request());
         long createdAt = Instant.now().getEpochSecond();
+        ReasoningSplitter[] splitters = new ReasoningSplitter[plan.request().n()];
+        for (int i = 0; i < splitters.length; i++) {
+            splitters[i] = new ReasoningSplitter(plan.opensThinking());
+        }
         return new EventStream<>() {
             private final Set<Integer> started = new HashSet<>();
             private RequestOutput last;
@@ -272,8 +275,16 @@ public class EmbeddedBackend implements InferenceBackend {
                 List<ChatCompletionChunk.Choice> choices = new ArrayList<>();
                 for (ChoiceDelta d : output.deltas()) {
                     String role = started.add(d.index()) ? "assistant" : null;
-                    choices.add(new ChatCompletionChunk.Choice(d.index(),
-                            new ChatMessage(role, d.text(), null, null, null, null, null), d.finishReason()));
+                    ReasoningSplitter.Split split = splitters[d.index()].feed(d.text());
+                    String reasoning = split.reasoning();
+                    String content = split.content();
+                    if (d.finishReason() != null) {
+                        ReasoningSplitter.Split rest = splitters[d.index()].finish();
+                        reasoning += rest.reasoning();
+                        content += rest.content();
+                    }
+                    choices.add(new ChatCompletionChunk.Choice(d.index(), new ChatMessage(role, content, null,
+                            reasoning.isEmpty() ? null : reasoning, null, null, null), d.finishReason()));
                 }
                 return new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, createdAt, modelId, choices, null,
                         output.policyVersion());
@@ -289,13 +300,17 @@ public class EmbeddedBackend implements InferenceBackend {
     @Override
     public ChatCompletionResponse chat(ChatCompletionRequest request) throws InterruptedException {
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-        EngineRequest engineRequest = chatRequest(id, request);
-        EngineEvents events = submit(engineRequest);
-        int n = engineRequest.n();
-        StringBuilder[] texts = new StringBuilder[n];
+        ChatPlan plan = chatRequest(id, request);
+        EngineEvents events = submit(plan.request());
+        int n = plan.request().n();
+        ReasoningSplitter[] splitters = new ReasoningSplitter[n];
+        StringBuilder[] reasoning = new StringBuilder[n];
+        StringBuilder[] content = new StringBuilder[n];
         String[] finish = new String[n];
         for (int i = 0; i < n; i++) {
-            texts[i] = new StringBuilder();
+            splitters[i] = new ReasoningSplitter(plan.opensThinking());
+            reasoning[i] = new StringBuilder();
+            content[i] = new StringBuilder();
         }
         RequestOutput last = null;
         try {
@@ -303,9 +318,14 @@ public class EmbeddedBackend implements InferenceBackend {
             while ((output = events.next(() -> false)) != null) {
                 last = output;
                 for (ChoiceDelta d : output.deltas()) {
-                    texts[d.index()].append(d.text());
+                    ReasoningSplitter.Split split = splitters[d.index()].feed(d.text());
+                    reasoning[d.index()].append(split.reasoning());
+                    content[d.index()].append(split.content());
                     if (d.finishReason() != null) {
                         finish[d.index()] = d.finishReason();
+                        ReasoningSplitter.Split rest = splitters[d.index()].finish();
+                        reasoning[d.index()].append(rest.reasoning());
+                        content[d.index()].append(rest.content());
                     }
                 }
             }
@@ -315,32 +335,24 @@ public class EmbeddedBackend implements InferenceBackend {
         }
         List<ChatCompletionResponse.Choice> choices = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            choices.add(new ChatCompletionResponse.Choice(i, assistantMessage(texts[i].toString()), finish[i]));
+            ChatMessage message = new ChatMessage("assistant", content[i].toString(), null,
+                    reasoning[i].isEmpty() ? null : reasoning[i].toString(), null, null, null);
+            choices.add(new ChatCompletionResponse.Choice(i, message, finish[i]));
         }
         return new ChatCompletionResponse(id, ChatCompletionResponse.OBJECT, Instant.now().getEpochSecond(), modelId,
                 choices, Usage.of(last.promptTokens(), last.completionTokens()), last.policyVersion());
     }
 
-    /** Splits the thinking (before {@code </think>}) from the answer, as vLLM's reasoning parser for Qwen3 does. */
-    static ChatMessage assistantMessage(String text) {
-        int end = text.indexOf(THINK_END);
-        if (end < 0) {
-            return ChatMessage.assistant(text);
-        }
-        String reasoning = text.substring(0, end);
-        if (reasoning.startsWith("<think>")) {
-            reasoning = reasoning.substring("<think>".length());
-        }
-        String content = text.substring(end + THINK_END.length()).strip();
-        return new ChatMessage("assistant", content, null, reasoning.strip(), null, null, null);
-    }
+    /** A chat request ready for the engine, and whether the prompt leaves the model inside {@code <think>}. */
+    private record ChatPlan(EngineRequest request, boolean opensThinking) {}
 
-    private EngineRequest chatRequest(String id, ChatCompletionRequest request) {
+    private ChatPlan chatRequest(String id, ChatCompletionRequest request) {
         if (request.messages() == null || request.messages().isEmpty()) {
             throw ApiException.badRequest("messages must not be empty", "messages");
         }
         String prompt = render(request.messages(), request.tools(), true, false);
-        return validated(() -> input.chat(id, request, tokenizer.encode(prompt)));
+        EngineRequest engineRequest = validated(() -> input.chat(id, request, tokenizer.encode(prompt)));
+        return new ChatPlan(engineRequest, prompt.stripTrailing().endsWith("<think>"));
     }
 
     // ---- tokenizer
