@@ -50,7 +50,8 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
 
     /** One completion request, as received. */
-    public record Call(String script, List<Integer> promptIds, List<Integer> completionIds, String completionText) {}
+    public record Call(String script, List<Integer> promptIds, List<Integer> completionIds, String completionText,
+            String traceparent) {}
 
     /** Thrown by a script to answer with an HTTP error instead of text. */
     public static final class Failure extends RuntimeException {
@@ -260,7 +261,8 @@ public final class ScriptedModelServer implements AutoCloseable {
                 finish = "length";
                 stopReason = null;
             }
-            calls.add(new Call(name, List.copyOf(promptIds), List.copyOf(ids), text));
+            calls.add(new Call(name, List.copyOf(promptIds), List.copyOf(ids), text,
+                    exchange.request.getHeader("traceparent")));
             if (body.path("stream").asBoolean(false)) {
                 stream(exchange, ids, finish, stopReason, promptIds.size());
             } else {
