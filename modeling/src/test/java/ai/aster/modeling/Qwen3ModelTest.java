@@ -213,6 +213,37 @@ class Qwen3ModelTest {
     }
 
     @Test
+    void greedyTokensAreTheSameWithAndWithoutPrefixReuse() {
+        int[] turn1 = randomTokens(50, 60);
+        int[] suffix = randomTokens(30, 61);
+        int[] turn2 = java.util.Arrays.copyOf(turn1, 80);
+        System.arraycopy(suffix, 0, turn2, 50, 30);
+        int[] cold;
+        try (KvCache c = model.newCache()) {
+            cold = greedy(c, turn2, 25);
+        }
+        int[] reused;
+        try (KvCache previous = model.newCache()) {
+            model.forward(List.of(previous), List.of(turn1));
+            try (KvCache c = previous.copyPrefix(50)) {
+                reused = greedy(c, suffix, 25);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(cold, reused);
+    }
+
+    private static int[] greedy(KvCache cache, int[] feed, int n) {
+        int[] out = new int[n];
+        float[] logits = model.forward(List.of(cache), List.of(feed))[0];
+        Sampler sampler = Sampler.of(SamplingParams.greedy());
+        for (int i = 0; i < n; i++) {
+            out[i] = sampler.sample(logits).tokenId();
+            logits = model.forward(List.of(cache), List.of(new int[] {out[i]}))[0];
+        }
+        return out;
+    }
+
+    @Test
     void rejectsBadInput() {
         try (KvCache cache = model.newCache()) {
             assertThrows(IllegalArgumentException.class,

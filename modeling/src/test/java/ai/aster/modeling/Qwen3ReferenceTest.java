@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Java decoder against an independent float64 numpy implementation of Hugging Face's Qwen3 forward pass
- * ({@code src/test/python/qwen3_reference.py}), run once on the model {@code ModelInit} writes with hidden 64, 2 layers,
- * 4 heads, 2 KV heads, head_dim 16, intermediate 128, seed 42 (seeded, so the same weights here); its logits are committed in {@code qwen3_reference_logits.json}. A wrong RoPE
- * direction or base moves these logits by about 0.1, so the 1e-4 tolerance catches architecture mistakes that the
- * Java-against-Java tests could share.
+ * ({@code src/test/python/qwen3_reference.py}), run once on the model {@code ModelInit} writes with hidden 64,
+ * 2 layers, 4 heads, 2 KV heads, head_dim 16, intermediate 128, seed 42 (seeded, so the same weights here); its
+ * logits are committed in {@code qwen3_reference_logits.json}. A wrong RoPE direction or base moves these logits by
+ * about 0.1, so the 1e-4 tolerance catches architecture mistakes that the Java-against-Java tests could share.
  */
 class Qwen3ReferenceTest {
 
