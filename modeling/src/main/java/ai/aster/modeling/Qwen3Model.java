@@ -511,7 +511,8 @@ public final class Qwen3Model implements AutoCloseable {
             throw new IllegalArgumentException("the loss mask selects no token");
         }
         NDArray logp = tokenLogprobs(manager, tokens); // (batch, len-1)
-        NDArray m = manager.create(FloatBuffer.wrap(mask), new Shape(tokens.length, len - 1));
+        // on the model's device, whatever device the caller's manager uses
+        NDArray m = manager.create(FloatBuffer.wrap(mask), new Shape(tokens.length, len - 1)).toDevice(device, false);
         return logp.mul(m).sum().neg().div(counted);
     }
 
