@@ -284,34 +284,48 @@ public final class ModelInit {
 
     public static void main(String[] args) {
         try {
-            if (args.length == 0 || args[0].startsWith("--")) {
-                throw new IllegalArgumentException("usage: ModelInit DIR [--hidden N] [--layers N] [--heads N]"
-                        + " [--kv-heads N] [--head-dim N] [--intermediate N] [--max-position N] [--rope-theta X]"
-                        + " [--seed N] [--dtype f32|bf16] [--untied]");
+            Path dir = run(args);
+            Qwen3Config c = Qwen3Config.read(dir.resolve("config.json"));
+            System.out.printf("wrote %s: Qwen3 %,d parameters (hidden %d, %d layers, %d heads, %d kv heads, head_dim %d,"
+                    + " intermediate %d, vocab %d)%n", dir, c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(),
+                    c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(), c.intermediateSize(), c.vocabSize());
+        } catch (RuntimeException e) {
+            System.err.println("model init: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Parses the command line ({@code DIR [options]}) and writes the model; returns the folder. */
+    public static Path run(String... args) {
+        if (args.length == 0 || args[0].startsWith("--")) {
+            throw new IllegalArgumentException("usage: ModelInit DIR [--hidden N] [--layers N] [--heads N]"
+                    + " [--kv-heads N] [--head-dim N] [--intermediate N] [--max-position N] [--rope-theta X]"
+                    + " [--seed N] [--dtype f32|bf16] [--untied]");
+        }
+        Path dir = Path.of(args[0]);
+        Options d = Options.defaults();
+        int hidden = d.hidden();
+        int layers = d.layers();
+        int heads = d.heads();
+        int kvHeads = d.kvHeads();
+        Integer headDim = null;
+        Integer intermediate = null;
+        int maxPosition = d.maxPosition();
+        long seed = d.seed();
+        String dtype = d.dtype();
+        double theta = d.ropeTheta();
+        boolean tie = d.tieWordEmbeddings();
+        for (int i = 1; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--untied")) {
+                tie = false;
+                continue;
             }
-            Path dir = Path.of(args[0]);
-            Options d = Options.defaults();
-            int hidden = d.hidden();
-            int layers = d.layers();
-            int heads = d.heads();
-            int kvHeads = d.kvHeads();
-            Integer headDim = null;
-            Integer intermediate = null;
-            int maxPosition = d.maxPosition();
-            long seed = d.seed();
-            String dtype = d.dtype();
-            double theta = d.ropeTheta();
-            boolean tie = d.tieWordEmbeddings();
-            for (int i = 1; i < args.length; i++) {
-                String flag = args[i];
-                if (flag.equals("--untied")) {
-                    tie = false;
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(flag + " needs a value");
-                }
-                String v = args[++i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String v = args[++i];
+            try {
                 switch (flag) {
                     case "--hidden" -> hidden = Integer.parseInt(v);
                     case "--layers" -> layers = Integer.parseInt(v);
@@ -325,18 +339,14 @@ public final class ModelInit {
                     case "--dtype" -> dtype = v;
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(flag + " needs a number, got '" + v + "'");
             }
-            Options o = new Options(hidden, layers, heads, kvHeads, headDim != null ? headDim : hidden / heads,
-                    intermediate != null ? intermediate : hidden == d.hidden() ? d.intermediate() : 3 * hidden, maxPosition, seed, dtype, theta, tie);
-            write(dir, o);
-            Qwen3Config c = config(o);
-            System.out.printf("wrote %s: Qwen3 %,d parameters (hidden %d, %d layers, %d heads, %d kv heads, head_dim %d,"
-                    + " intermediate %d, vocab %d, %s)%n", dir, c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(),
-                    c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(), c.intermediateSize(), c.vocabSize(),
-                    o.dtype());
-        } catch (RuntimeException e) {
-            System.err.println("model init: " + e.getMessage());
-            System.exit(2);
         }
+        Options o = new Options(hidden, layers, heads, kvHeads,
+                headDim != null ? headDim : hidden == d.hidden() && heads == d.heads() ? d.headDim() : hidden / heads,
+                intermediate != null ? intermediate : hidden == d.hidden() ? d.intermediate() : 3 * hidden,
+                maxPosition, seed, dtype, theta, tie);
+        return write(dir, o);
     }
 }
