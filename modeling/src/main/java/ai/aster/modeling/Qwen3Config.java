@@ -84,6 +84,15 @@ public record Qwen3Config(int hiddenSize, int intermediateSize, int numHiddenLay
             JsonNode n = JSON.readTree(configJson.toFile());
             int hidden = required(n, "hidden_size").asInt();
             int heads = required(n, "num_attention_heads").asInt();
+            JsonNode scaling = n.path("rope_scaling");
+            if (!scaling.isMissingNode() && !scaling.isNull()) {
+                // YaRN and friends only matter beyond the trained context; positions here use plain RoPE
+                java.util.logging.Logger.getLogger(Qwen3Config.class.getName()).warning(() -> configJson
+                        + " asks for rope_scaling " + scaling + "; it is ignored (plain RoPE)");
+            }
+            if (n.path("use_sliding_window").asBoolean(false)) {
+                throw new IllegalArgumentException(configJson + " uses sliding-window attention, which is not supported");
+            }
             JsonNode eos = n.path("eos_token_id");
             int eosId = eos.isArray() ? (eos.isEmpty() ? -1 : eos.get(0).asInt()) : eos.asInt(-1);
             return new Qwen3Config(
