@@ -20,6 +20,9 @@ public interface GatewayConfig {
     @WithDefault("http://localhost:8081")
     String modelServiceUrl();
 
+    /** Synonym of {@link #modelServiceUrl()} (what the launcher sets); application.properties maps one onto the other. */
+    Optional<String> modelUrl();
+
     /** Connections kept to the model service for token streams (one per trajectory decoding at once). */
     @WithDefault("1024")
     int modelServiceConnections();
