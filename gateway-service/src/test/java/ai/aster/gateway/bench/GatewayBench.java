@@ -83,7 +83,7 @@ public final class GatewayBench {
                     Result base = baselineTurn(http, model.url(), sandbox.url(), phase[0], phase[1]);
                     System.out.printf("concurrency %3d: %d requests, %d turns, errors %d; overhead per turn p50 %.0f us,"
                                     + " p99 %.0f us; request p50 %.1f ms; baseline (direct upstream calls for one turn)"
-                                    + " p50 %.0f us -> overhead/baseline %.2f%n",
+                                    + " p50 %.0f us -> overhead/baseline %.4f%n",
                             phase[0], phase[1], r.turns, r.errors.get(), pct(r.overheadMicros, 50),
                             pct(r.overheadMicros, 99), pct(r.requestMillis, 50), pct(base.requestMillis, 50) * 1000,
                             pct(r.overheadMicros, 50) / (pct(base.requestMillis, 50) * 1000));
