@@ -58,10 +58,26 @@ public final class ModelingBenchmark {
                 default -> throw new IllegalArgumentException("usage: ModelingBenchmark [--model DIR] [--quick] [--threads N] [--cpu-time]");
             }
         }
-        if (dir == null) {
+        boolean temporary = dir == null;
+        if (temporary) {
             dir = Files.createTempDirectory("aster-bench-model");
             ModelInit.write(dir, ModelInit.Options.benchmark());
         }
+        try {
+            run(dir, quick, cpuTime);
+        } finally {
+            if (temporary) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(dir);
+            }
+        }
+    }
+
+    private static void run(Path dir, boolean quick, boolean cpuTime) {
         Device device = Qwen3Model.defaultDevice();
         try (Qwen3Model model = Qwen3Model.load(dir, device)) {
             System.out.printf("model: %s, %,d parameters, device %s, %d cores, %d PyTorch threads%n", dir,
