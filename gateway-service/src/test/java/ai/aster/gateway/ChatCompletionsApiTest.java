@@ -244,6 +244,17 @@ class ChatCompletionsApiTest {
     }
 
     @Test
+    void theDeveloperMessageIsTheSystemPrompt() {
+        model.script("developer", turn -> "ok");
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("scripted").addDeveloperMessage("Answer briefly.")
+                .addUserMessage("[[script:developer]] hi").build());
+        assertEquals("ok", completion.choices().get(0).message().content().orElseThrow());
+        String prompt = TestTokenizer.decode(model.calls("developer").get(0).promptIds());
+        assertTrue(prompt.startsWith("<|im_start|>system\nAnswer briefly.\n\n# Tools"), prompt);
+    }
+
+    @Test
     void modelsAreListed() {
         var models = client.models().list().data();
         assertEquals("scripted", models.get(0).id());

@@ -1,6 +1,7 @@
 package ai.aster.gateway.rest;
 
 import ai.aster.gateway.config.GatewayConfig;
+import ai.aster.gateway.service.GatewayMetrics;
 import io.quarkus.runtime.Startup;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,8 +23,10 @@ public class ApiKeyFilter {
     private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
 
     private final List<byte[]> keys = new ArrayList<>();
+    private final GatewayMetrics metrics;
 
-    public ApiKeyFilter(GatewayConfig config) {
+    public ApiKeyFilter(GatewayConfig config, GatewayMetrics metrics) {
+        this.metrics = metrics;
         config.apiKeys().ifPresent(list -> list.stream().filter(k -> !k.isBlank())
                 .forEach(k -> keys.add(k.strip().getBytes(StandardCharsets.UTF_8))));
         config.apiKey().filter(k -> !k.isBlank()).ifPresent(k -> keys.add(k.strip().getBytes(StandardCharsets.UTF_8)));
@@ -37,6 +40,7 @@ public class ApiKeyFilter {
             rc.next();
             return;
         }
+        metrics.request(401);
         ErrorResponses.send(rc, 401, ai.aster.protocol.openai.ApiError.of("invalid_request_error",
                 "Missing or incorrect API key: send Authorization: Bearer <key>", null, "invalid_api_key"), null);
     }

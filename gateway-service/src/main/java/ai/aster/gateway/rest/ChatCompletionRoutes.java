@@ -68,9 +68,9 @@ public class ChatCompletionRoutes {
         router.route("/v1/*").order(-29).handler(apiKeys::handle);
         router.post("/v1/chat/completions").order(-28).handler(this::chat);
         router.get("/v1/models").order(-28).handler(this::models);
-        router.route("/v1/*").order(-27).handler(rc -> ErrorResponses.send(rc, 404, ApiError.of(
+        router.route("/v1/*").order(-27).handler(rc -> reply(rc, new ApiException(404, ApiError.of(
                 "invalid_request_error", "no route " + rc.request().method() + " " + rc.request().path(), null,
-                "not_found"), null));
+                "not_found"), null)));
         router.route("/v1/*").failureHandler(this::failure);
     }
 

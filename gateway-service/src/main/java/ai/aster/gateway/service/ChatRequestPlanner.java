@@ -57,6 +57,9 @@ public final class ChatRequestPlanner {
                         "messages[" + i + "].content");
             }
         }
+        // OpenAI's developer role is the system prompt of newer models; chat templates know only system
+        messages = messages.stream().map(m -> "developer".equals(m.role()) ? new ChatMessage("system", m.content(),
+                m.name(), m.reasoningContent(), m.toolCalls(), m.toolCallId(), m.toolTrace()) : m).toList();
         int n = request.n() == null ? 1 : request.n();
         if (n < 1 || n > config.maxN()) {
             throw ApiException.invalid("'n' must be between 1 and " + config.maxN(), "n");
