@@ -65,14 +65,12 @@ class Channel:
         return head[:1], self._read_exact(length)
 
 
-class CappedStream(io.TextIOBase):
-    """sys.stdout / sys.stderr: forwards text to the service until the byte cap, then only notes the truncation."""
+class FdStream(io.TextIOBase):
+    """sys.stdout / sys.stderr: text goes straight to file descriptor fd (a pipe, see OutputPump), so that it stays
+    in order with output that bypasses sys.stdout (os.system, subprocesses, C extensions, forked children)."""
 
-    def __init__(self, channel, kind, limit):
-        self.channel = channel
-        self.kind = kind
-        self.remaining = limit
-        self.truncated = False
+    def __init__(self, fd):
+        self.fd = fd
 
     def writable(self):
         return True
@@ -80,18 +78,12 @@ class CappedStream(io.TextIOBase):
     def write(self, text):
         if not isinstance(text, str):
             raise TypeError("write() argument must be str, not " + type(text).__name__)
-        if os.getpid() != OWNER_PID or not text:
-            return len(text)  # forked children do not talk to the service
-        if self.remaining <= 0:
-            self.truncated = True
-            return len(text)
         data = text.encode("utf-8", "replace")
-        if len(data) > self.remaining:
-            data = data[: self.remaining].decode("utf-8", "ignore").encode("utf-8")
-            self.truncated = True
-        self.remaining -= len(data)
-        if data:
-            self.channel.send(self.kind, data)
+        while data:
+            try:
+                data = data[os.write(self.fd, data):]
+            except OSError:
+                break
         return len(text)
 
     def flush(self):
@@ -103,6 +95,73 @@ class CappedStream(io.TextIOBase):
     @property
     def encoding(self):
         return "utf-8"
+
+
+def _cut_utf8(data):
+    """data without a trailing incomplete UTF-8 sequence."""
+    i = len(data) - 1
+    while i >= 0 and len(data) - i <= 4 and (data[i] & 0xC0) == 0x80:
+        i -= 1
+    if i < 0:
+        return data
+    lead = data[i]
+    need = 1 if lead < 0x80 else 2 if lead >> 5 == 0b110 else 3 if lead >> 4 == 0b1110 else 4
+    return data if len(data) - i >= need else data[:i]
+
+
+class OutputPump:
+    """Points file descriptor fd at a pipe and forwards what arrives to the service as frames of one kind, up to
+    the byte cap (cut on a character boundary); beyond it only notes the truncation."""
+
+    def __init__(self, channel, kind, limit, fd):
+        self.channel = channel
+        self.kind = kind
+        self.remaining = limit
+        self.truncated = False
+        read_end, write_end = os.pipe()
+        os.dup2(write_end, fd)
+        os.close(write_end)
+        self.read_end = read_end
+        self.thread = threading.Thread(target=self._pump, name="output-%d" % fd, daemon=True)
+        self.thread.start()
+
+    def _pump(self):
+        while True:
+            try:
+                data = os.read(self.read_end, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            self.forward(data)
+        os.close(self.read_end)
+
+    def forward(self, data):
+        if self.remaining <= 0:
+            self.truncated = True
+            return
+        if len(data) > self.remaining:
+            data = _cut_utf8(data[: self.remaining])
+            self.remaining = 0
+            self.truncated = True
+        else:
+            self.remaining -= len(data)
+        if data:
+            self.channel.send(self.kind, data)
+
+    def note(self, line):
+        """A line of the runner's own, sent directly (after the pipes are closed)."""
+        self.channel.send(self.kind, (line + "\n").encode("utf-8"))
+
+
+def _release_fds(pumps):
+    """Closes the runner's ends of the output pipes and lets the pumps drain (a background child that still holds
+    a pipe open is not waited for beyond a moment)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    for pump in pumps:
+        pump.thread.join(0.2)
 
 
 def _run_cell(code, ns):
@@ -163,9 +222,11 @@ def _reference(value):
         return ("module", value.__name__)
     module = getattr(value, "__module__", None)
     qualname = getattr(value, "__qualname__", None)
-    if not isinstance(module, str) or not isinstance(qualname, str) or module == "__main__" or "<" in qualname:
+    if not isinstance(module, str) or not isinstance(qualname, str) or "<" in qualname:
         return None
     target = sys.modules.get(module)
+    if target is None or target is sys.modules.get("__main__"):
+        return None
     for part in qualname.split("."):
         target = getattr(target, part, None)
     return ("ref", module, qualname) if target is value else None
@@ -174,8 +235,9 @@ def _reference(value):
 def _module_attribute(name, value):
     """("ref", module, name) when an imported module holds value under the same name (what `from m import *`
     or `from m import name` bound), else None."""
+    cell = sys.modules.get("__main__")  # also registered as __mp_main__ once multiprocessing is imported
     for module_name, module in list(sys.modules.items()):
-        if module is not None and module_name != "__main__" and getattr(module, name, None) is value:
+        if module is not None and module is not cell and getattr(module, name, None) is value:
             return ("ref", module_name, name)
     return None
 
@@ -254,9 +316,9 @@ def main():
     session = bool(request.get("session"))
     limit = int(request.get("output_limit", 65536))
 
-    out = CappedStream(channel, b"O", limit)
-    err = CappedStream(channel, b"E", limit)
-    sys.stdout, sys.stderr = out, err
+    out = OutputPump(channel, b"O", limit, 1)
+    err = OutputPump(channel, b"E", limit, 2)
+    sys.stdout, sys.stderr = FdStream(1), FdStream(2)
     sys.stdin = io.StringIO(request.get("stdin") or "")
 
     # The cell runs as __main__ so that its functions and classes pickle by value and keep their globals.
@@ -281,15 +343,16 @@ def main():
     exit_code = _run_cell(code, ns)
     if os.getpid() != OWNER_PID:
         os._exit(0)  # a fork of the cell that fell through: only the runner answers
+    _release_fds([out, err])
 
     if session:
         try:
             blob = _save_state(ns, bound, int(request.get("state_limit", 16 << 20)), notes)
             for note in notes:
-                print(note, file=sys.stderr)
+                err.note(note)
             channel.send(b"S", blob)
         except BaseException as e:  # noqa: BLE001
-            print("note: the session state could not be saved (%s: %s)" % (type(e).__name__, e), file=sys.stderr)
+            err.note("note: the session state could not be saved (%s: %s)" % (type(e).__name__, e))
     channel.send(b"X", json.dumps({"exit_code": exit_code, "stdout_truncated": out.truncated,
                                   "stderr_truncated": err.truncated}).encode("utf-8"))
     os._exit(0)

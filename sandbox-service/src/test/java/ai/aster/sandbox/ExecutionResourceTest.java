@@ -47,6 +47,26 @@ class ExecutionResourceTest {
     }
 
     @Test
+    void outputOfSubprocessesAndForkedChildrenIsCaptured() {
+        JsonPath r = run("""
+                import os, subprocess
+                print("py")
+                os.system("echo shell; echo shell-err >&2")
+                subprocess.run(["python3", "-c", "print(42)"])
+                pid = os.fork()
+                if pid == 0:
+                    print("child")
+                    os._exit(0)
+                os.waitpid(pid, 0)
+                os.write(1, b"fd\\n")
+                print("end")
+                """);
+        assertThat(r.getString("status")).isEqualTo("ok");
+        assertThat(r.getString("stdout")).isEqualTo("py\nshell\n42\nchild\nfd\nend\n");
+        assertThat(r.getString("stderr")).isEqualTo("shell-err\n");
+    }
+
+    @Test
     void stdinIsFedToTheProgram() {
         assertThat(run(call("print(input()[::-1])", "stdin", "abc\n")).getString("stdout")).isEqualTo("cba\n");
     }
@@ -174,7 +194,7 @@ class ExecutionResourceTest {
 
     @Test
     void hugeOutputIsTruncated() {
-        JsonPath r = run("print('x' * (20 * 1024 * 1024))\nimport sys\nsys.stderr.write('e' * (20 * 1024 * 1024))");
+        JsonPath r = run("print('x' * (20 * 1024 * 1024))\nimport os\nos.write(2, b'e' * (20 * 1024 * 1024))");
         assertThat(r.getString("status")).isEqualTo("ok");
         assertThat(r.getBoolean("stdout_truncated")).isTrue();
         assertThat(r.getBoolean("stderr_truncated")).isTrue();

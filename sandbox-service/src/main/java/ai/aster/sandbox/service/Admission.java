@@ -1,6 +1,7 @@
 package ai.aster.sandbox.service;
 
 import ai.aster.sandbox.config.SandboxConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.Semaphore;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * most the pool's acquire timeout); anything beyond is refused at once, never left hanging.
  */
 @ApplicationScoped
+@Startup // its gauges are on /q/metrics from the start, not from the first call
 public class Admission {
 
     private final Semaphore slots;
