@@ -113,6 +113,28 @@ class ChatCompletionsApiTest {
     }
 
     @Test
+    void aStopStringTheModelServiceDropsIsPutBackIntoTheSequence() {
+        model.script("dropped", Scripts::stateful);
+        model.dropStopStrings(true);
+        try {
+            ChatCompletion completion = client.chat().completions().create(ask("dropped", "What is 2+3?").build());
+            assertEquals("The answer is \\boxed{5} (seed null).",
+                    completion.choices().get(0).message().content().orElseThrow());
+        } finally {
+            model.dropStopStrings(false);
+        }
+        List<ScriptedModelServer.Call> calls = model.calls("dropped");
+        assertEquals(3, calls.size());
+        assertFalse(calls.get(0).completionText().endsWith("</tool_call>"));
+        List<ChatMessage> conversation = List.of(
+                ChatMessage.user("[[script:dropped]] What is 2+3?"),
+                ChatMessage.assistant(calls.get(0).completionText() + "</tool_call>"), ChatMessage.tool("c0", "5\n"),
+                ChatMessage.assistant(calls.get(1).completionText() + "</tool_call>"), ChatMessage.tool("c1", "50\n"));
+        String rendered = ChatTemplate.builtIn().render(conversation, List.of(CodeInterpreterTool.DEFINITION), true);
+        assertEquals(TestTokenizer.encode(rendered), calls.get(2).promptIds());
+    }
+
+    @Test
     void streamingAndNonStreamingGiveTheSameMessage() {
         model.script("same", Scripts::stateful);
         ChatCompletion whole = client.chat().completions().create(ask("same", "2+3?").seed(42).build());

@@ -72,6 +72,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     private final Map<String, Function<Turn, String>> scripts = new ConcurrentHashMap<>();
     private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
     private volatile int downStatus;
+    private volatile boolean dropStopStrings;
 
     public ScriptedModelServer() throws IOException {
         try {
@@ -141,6 +142,11 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     public void script(String name, Function<Turn, String> script) {
         scripts.put(name, script);
+    }
+
+    /** Behave like an engine that cuts the stop string from its output (text and token ids), whatever is asked. */
+    public void dropStopStrings(boolean drop) {
+        this.dropStopStrings = drop;
     }
 
     /** Every endpoint answers this status (0 = normal service). */
@@ -249,7 +255,7 @@ public final class ScriptedModelServer implements AutoCloseable {
             }
             List<Integer> ids;
             if (cut >= 0) {
-                text = text.substring(0, cut);
+                text = text.substring(0, dropStopStrings ? cut - stopReason.length() : cut);
                 ids = new ArrayList<>(TestTokenizer.encode(text));
             } else {
                 ids = new ArrayList<>(TestTokenizer.encode(text));
