@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ./aster bench model: the embedded engine in-process on a ~25M-parameter model made by ModelInit.
-# Extra arguments go to the benchmark (--decode-tokens N, --concurrency 4,16,64, --threads N).
+# Extra arguments go to the benchmark (--decode-tokens N, --concurrency 4,16,64, --threads N, --cpu-time).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

@@ -170,6 +170,11 @@ public final class EngineLoop implements AutoCloseable {
         return policyVersion.get();
     }
 
+    /** The engine thread's id (a benchmark reads its CPU time: with one PyTorch thread all compute runs on it). */
+    public long threadId() {
+        return thread.threadId();
+    }
+
     public int runningRequests() {
         return runningRequests.get();
     }
