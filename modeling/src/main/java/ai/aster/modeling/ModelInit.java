@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * {@code config.json}, {@code model.safetensors}, {@code tokenizer.json}, {@code tokenizer_config.json}.
  *
  * <pre>ModelInit DIR [--hidden N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N] [--intermediate N]
- *           [--max-position N] [--rope-theta X] [--seed N] [--dtype f32|bf16] [--untied]</pre>
+ *           [--max-position N] [--rope-theta X] [--seed N] [--dtype f32|bf16] [--untied]
+ *           [--merges N --corpus FILE]</pre>
  *
  * Defaults: {@link Options#defaults()}; {@code --head-dim} defaults to hidden/heads and {@code --intermediate} to
  * 3 x hidden when {@code --hidden} is given (hidden 512, 8 layers, 8 heads, 2 KV heads is about 24M parameters).
@@ -90,27 +91,49 @@ public final class ModelInit {
         return BYTE_TOKENS + SPECIAL_TOKENS.size();
     }
 
+    /** Vocabulary size with {@code merges} learned BPE merges (their tokens come before the special tokens). */
+    public static int vocabSize(int merges) {
+        return vocabSize() + merges;
+    }
+
     /** The config {@link #write} produces for these options. */
     public static Qwen3Config config(Options o) {
+        return config(o, 0);
+    }
+
+    private static Qwen3Config config(Options o, int merges) {
         return new Qwen3Config(o.hidden(), o.intermediate(), o.layers(), o.heads(), o.kvHeads(), o.headDim(), 1e-6,
-                o.ropeTheta(), vocabSize(), o.tieWordEmbeddings(), o.maxPosition(), false,
-                BYTE_TOKENS + SPECIAL_TOKENS.indexOf("<|endoftext|>"), BYTE_TOKENS + SPECIAL_TOKENS.indexOf("<|im_end|>"));
+                o.ropeTheta(), vocabSize(merges), o.tieWordEmbeddings(), o.maxPosition(), false,
+                BYTE_TOKENS + merges + SPECIAL_TOKENS.indexOf("<|endoftext|>"),
+                BYTE_TOKENS + merges + SPECIAL_TOKENS.indexOf("<|im_end|>"));
     }
 
     /** Writes config.json, model.safetensors, tokenizer.json and tokenizer_config.json into {@code dir}. */
     public static Path write(Path dir, Options options) {
+        return write(dir, options, List.of());
+    }
+
+    /**
+     * As {@link #write(Path, Options)}, with a tokenizer that also has byte-level BPE merges learned from
+     * {@code corpus} (up to {@code merges} of them): shorter token sequences for text like the corpus.
+     */
+    public static Path write(Path dir, Options options, String corpus, int merges) {
+        return write(dir, options, ByteLevelBpe.train(corpus, merges));
+    }
+
+    private static Path write(Path dir, Options options, List<String[]> merges) {
         String dtype = switch (options.dtype().toLowerCase()) {
             case "f32", "float32" -> DType.F32;
             case "bf16", "bfloat16" -> DType.BF16;
             default -> throw new IllegalArgumentException("--dtype must be f32 or bf16, got " + options.dtype());
         };
-        Qwen3Config c = config(options);
+        Qwen3Config c = config(options, merges.size());
         try {
             Files.createDirectories(dir);
             SafetensorsWriter.write(dir.resolve("model.safetensors"), randomWeights(c, options.seed()), dtype,
                     Map.of("generator", "aster model init"));
             c.write(dir.resolve("config.json"), dtype.equals(DType.BF16) ? "bfloat16" : "float32");
-            writeTokenizer(dir);
+            writeTokenizer(dir, merges);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write model to " + dir, e);
@@ -191,8 +214,12 @@ public final class ModelInit {
         return map;
     }
 
-    /** Byte-level BPE with no merges (one token per byte) plus the special tokens as added tokens. */
-    static void writeTokenizer(Path dir) throws IOException {
+    /**
+     * Byte-level BPE: 256 byte tokens, then the merged tokens (none unless a corpus was given), then the special
+     * tokens as added tokens. Hugging Face tokenizers numbers added tokens after the model's vocabulary whatever
+     * ids the file gives them, so the ids must be contiguous in this order.
+     */
+    static void writeTokenizer(Path dir, List<String[]> merges) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
@@ -200,7 +227,7 @@ public final class ModelInit {
         ArrayNode added = root.putArray("added_tokens");
         for (int i = 0; i < SPECIAL_TOKENS.size(); i++) {
             ObjectNode t = added.addObject();
-            t.put("id", BYTE_TOKENS + i);
+            t.put("id", BYTE_TOKENS + merges.size() + i);
             t.put("content", SPECIAL_TOKENS.get(i));
             t.put("single_word", false);
             t.put("lstrip", false);
@@ -234,7 +261,12 @@ public final class ModelInit {
         for (int b = 0; b < 256; b++) {
             vocab.put(String.valueOf(map[b]), b);
         }
-        model.putArray("merges");
+        ArrayNode mergeList = model.putArray("merges");
+        int next = BYTE_TOKENS;
+        for (String[] pair : merges) {
+            vocab.put(pair[0] + pair[1], next++);
+            mergeList.add(pair[0] + " " + pair[1]);
+        }
         JSON.writeValue(dir.resolve("tokenizer.json").toFile(), root);
 
         ObjectNode config = JSON.createObjectNode();
@@ -242,7 +274,7 @@ public final class ModelInit {
         config.put("add_prefix_space", false);
         ObjectNode decoderMap = config.putObject("added_tokens_decoder");
         for (int i = 0; i < SPECIAL_TOKENS.size(); i++) {
-            ObjectNode t = decoderMap.putObject(String.valueOf(BYTE_TOKENS + i));
+            ObjectNode t = decoderMap.putObject(String.valueOf(BYTE_TOKENS + merges.size() + i));
             t.put("content", SPECIAL_TOKENS.get(i));
             t.put("lstrip", false);
             t.put("normalized", false);
@@ -300,7 +332,7 @@ public final class ModelInit {
         if (args.length == 0 || args[0].startsWith("--")) {
             throw new IllegalArgumentException("usage: ModelInit DIR [--hidden N] [--layers N] [--heads N]"
                     + " [--kv-heads N] [--head-dim N] [--intermediate N] [--max-position N] [--rope-theta X]"
-                    + " [--seed N] [--dtype f32|bf16] [--untied]");
+                    + " [--seed N] [--dtype f32|bf16] [--untied] [--merges N --corpus FILE]");
         }
         Path dir = Path.of(args[0]);
         Options d = Options.defaults();
@@ -315,6 +347,8 @@ public final class ModelInit {
         String dtype = d.dtype();
         double theta = d.ropeTheta();
         boolean tie = d.tieWordEmbeddings();
+        int merges = 0;
+        Path corpus = null;
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--untied")) {
@@ -337,6 +371,8 @@ public final class ModelInit {
                     case "--rope-theta" -> theta = Double.parseDouble(v);
                     case "--seed" -> seed = Long.parseLong(v);
                     case "--dtype" -> dtype = v;
+                    case "--merges" -> merges = Integer.parseInt(v);
+                    case "--corpus" -> corpus = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -347,6 +383,16 @@ public final class ModelInit {
                 headDim != null ? headDim : hidden == d.hidden() && heads == d.heads() ? d.headDim() : hidden / heads,
                 intermediate != null ? intermediate : hidden == d.hidden() ? d.intermediate() : 3 * hidden,
                 maxPosition, seed, dtype, theta, tie);
-        return write(dir, o);
+        if (merges > 0 && corpus == null) {
+            throw new IllegalArgumentException("--merges needs --corpus FILE (the text to learn them from)");
+        }
+        if (corpus == null) {
+            return write(dir, o);
+        }
+        try {
+            return write(dir, o, Files.readString(corpus), merges);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read corpus " + corpus + ": " + e.getMessage());
+        }
     }
 }

@@ -25,6 +25,7 @@ import java.util.Set;
 public final class Tokenizer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Tokenizer.class.getName());
 
     private final HuggingFaceTokenizer tokenizer;
     private final Map<String, Integer> tokenIds; // token string (vocab form or added token) -> id
@@ -51,6 +52,25 @@ public final class Tokenizer implements AutoCloseable {
             for (JsonNode t : root.path("added_tokens")) {
                 ids.put(t.path("content").asText(), t.path("id").asInt());
             }
+            HuggingFaceTokenizer hf;
+            try (InputStream in = Files.newInputStream(file)) {
+                hf = HuggingFaceTokenizer.newInstance(in, Map.of(
+                        "addSpecialTokens", "false",
+                        "truncation", "false",
+                        "padding", "false",
+                        "maxLength", String.valueOf(Integer.MAX_VALUE / 2)));
+            }
+            // the library numbers added tokens after the model vocabulary whatever ids the file states: trust the
+            // ids it really produces
+            for (JsonNode t : root.path("added_tokens")) {
+                String content = t.path("content").asText();
+                long[] actual = hf.encode(content, false, false).getIds();
+                if (actual.length == 1 && actual[0] != t.path("id").asInt()) {
+                    LOG.warning(() -> file + ": added token " + content + " is declared as id " + t.path("id").asInt()
+                            + " but the tokenizer gives it id " + actual[0]);
+                    ids.put(content, (int) actual[0]);
+                }
+            }
             int size = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
             Set<Integer> eos = new LinkedHashSet<>();
             for (String name : new String[] {"<|im_end|>", "<|endoftext|>"}) {
@@ -74,14 +94,6 @@ public final class Tokenizer implements AutoCloseable {
                 } else if (g.isInt()) {
                     eos.add(g.asInt());
                 }
-            }
-            HuggingFaceTokenizer hf;
-            try (InputStream in = Files.newInputStream(file)) {
-                hf = HuggingFaceTokenizer.newInstance(in, Map.of(
-                        "addSpecialTokens", "false",
-                        "truncation", "false",
-                        "padding", "false",
-                        "maxLength", String.valueOf(Integer.MAX_VALUE / 2)));
             }
             return new Tokenizer(hf, ids, size, eos.stream().mapToInt(Integer::intValue).toArray());
         } catch (IOException e) {

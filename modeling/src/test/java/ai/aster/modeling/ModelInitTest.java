@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.aster.modeling.io.SafetensorsFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,32 @@ class ModelInitTest {
         for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
+    }
+
+    @Test
+    void bpeMergesFromACorpusShortenTextAndStillRoundTrip() throws Exception {
+        String corpus = ("The answer is \\boxed{42}. Let me compute the sum of the first n integers: n(n+1)/2.\n"
+                + "def solve(n):\n    return n * (n + 1) // 2\nprint(solve(10))\n").repeat(20);
+        Path corpusFile = dir.resolve("corpus.txt");
+        Files.writeString(corpusFile, corpus);
+        Path out = ModelInit.run(dir.resolve("bpe").toString(), "--merges", "60", "--corpus", corpusFile.toString());
+        Qwen3Config c = Qwen3Config.read(out.resolve("config.json"));
+        assertEquals(ModelInit.vocabSize(60), c.vocabSize());
+        try (Tokenizer tokenizer = Tokenizer.load(out)) {
+            assertEquals(c.vocabSize(), tokenizer.vocabSize());
+            String text = "The answer is \\boxed{42}.\ndef solve(n):\n    return n";
+            int[] ids = tokenizer.encode(text);
+            assertTrue(ids.length < text.length() * 0.6, ids.length + " tokens for " + text.length() + " bytes");
+            assertEquals(text, tokenizer.decode(ids));
+            String other = "Ünïcödé 中文 🎉 <tool_call>\n{\"x\": 1}</tool_call><|im_end|>";
+            assertEquals(other, tokenizer.decode(tokenizer.encode(other)));
+            assertEquals(256 + 60 + 2, tokenizer.tokenId("<|im_end|>").orElseThrow()); // after the merged tokens
+            assertEquals(List.of(256 + 60 + 2), java.util.Arrays.stream(tokenizer.encode("<|im_end|>")).boxed().toList());
+            try (Qwen3Model model = Qwen3Model.load(out, ai.djl.Device.cpu())) {
+                assertEquals(c.vocabSize(), model.logitsWithoutCache(ids).length);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> ModelInit.run(dir.resolve("x").toString(), "--merges", "5"));
     }
 
     @Test

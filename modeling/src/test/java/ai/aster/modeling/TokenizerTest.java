@@ -72,6 +72,17 @@ class TokenizerTest {
     }
 
     @Test
+    void everyIdMapsBackToItself() {
+        for (int id = 0; id < tokenizer.vocabSize(); id++) {
+            assertEquals(id, tokenizer.tokenId(tokenizer.tokenString(id)).orElseThrow(), "id " + id);
+        }
+        for (String special : ModelInit.SPECIAL_TOKENS) {
+            int id = tokenizer.tokenId(special).orElseThrow();
+            assertEquals(special, tokenizer.decode(new int[] {id}));
+        }
+    }
+
+    @Test
     void longTextIsNotTruncated() {
         String text = "x".repeat(20_000);
         assertEquals(20_000, tokenizer.encode(text).length);
