@@ -160,7 +160,11 @@ public record Qwen3Config(int hiddenSize, int intermediateSize, int numHiddenLay
         }
         try {
             Files.createDirectories(configJson.toAbsolutePath().getParent());
-            JSON.writeValue(configJson.toFile(), n);
+            // written beside and moved into place: a reader (a hot reload) never sees half a file
+            Path tmp = configJson.resolveSibling(configJson.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), n);
+            Files.move(tmp, configJson, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write model config " + configJson, e);
         }
