@@ -140,14 +140,6 @@ public class ContainerEngine {
         }
     }
 
-    public void kill(String id) {
-        try {
-            docker.killContainerCmd(id).exec();
-        } catch (RuntimeException e) {
-            // already stopped or gone: the goal is reached
-        }
-    }
-
     /** Force-removes a container; true when it is gone afterwards (also when it was gone before). */
     public boolean remove(String id) {
         try {

@@ -148,10 +148,6 @@ public class ContainerPool {
         removals.execute(() -> removeNow(container.id(), container.ipcDir()));
     }
 
-    int readyCount() {
-        return ready.size();
-    }
-
     private void checkUsable() {
         if (closed) {
             throw new EngineUnavailableException("the sandbox service is shutting down");
@@ -192,7 +188,9 @@ public class ContainerPool {
             status.up();
             replenish();
             for (String id : List.copyOf(toRetry)) {
-                removals.execute(() -> removeById(id));
+                if (toRetry.remove(id)) {
+                    removals.execute(() -> removeById(id));
+                }
             }
         } catch (RuntimeException e) {
             markDown("the container engine failed: " + rootMessage(e));
@@ -311,8 +309,9 @@ public class ContainerPool {
         for (int attempt = 0; attempt < 4; attempt++) {
             try {
                 if (engine.remove(id)) {
-                    metrics.containerRemoved();
-                    owned.remove(id);
+                    if (owned.remove(id)) {
+                        metrics.containerRemoved();
+                    }
                     toRetry.remove(id);
                     return;
                 }

@@ -40,10 +40,6 @@ final class SandboxContainer {
         return ipcDir;
     }
 
-    int memoryMb() {
-        return memoryMb;
-    }
-
     /** Sends the request; false when the container is no longer usable (it died while waiting in the pool). */
     boolean send(RunRequest request, int outputLimit, int stateLimit, ObjectMapper json) {
         Map<String, Object> head = new LinkedHashMap<>();
