@@ -47,10 +47,12 @@ public final class Qwen3Model implements AutoCloseable {
     /** Query rows per attention block in prefill: bounds the score matrix to (heads, 512, L) floats. */
     private static final int QUERY_BLOCK = 512;
     /**
-     * Largest per-layer copy of stacked caches that a decode step makes to run attention as one padded batch;
-     * beyond it (long contexts, where attention compute dominates anyway) attention runs per sequence.
+     * Largest per-layer copy of stacked caches that a decode step makes on the CPU to run attention as one padded
+     * batch; beyond it (long contexts, where attention compute dominates anyway) attention runs per sequence.
      */
     private static final long STACKED_DECODE_BYTES = 16L << 20;
+    /** The same on a GPU, where copying is cheap next to the kernel launches of per-sequence attention. */
+    private static final long STACKED_DECODE_BYTES_GPU = 256L << 20;
 
     private final Qwen3Config config;
     private final Device device;
@@ -65,7 +67,7 @@ public final class Qwen3Model implements AutoCloseable {
     private NDArray[] qkNorm; // per layer (q_heads + kv_heads, head_dim): q_norm * head_dim^-0.5, then k_norm
     private boolean trainable;
     private boolean closed;
-    private long stackedDecodeBytes = STACKED_DECODE_BYTES;
+    private long stackedDecodeBytes;
 
     private Qwen3Model(Qwen3Config config, Device device, NDManager manager, Qwen3Weights weights, Path directory) {
         this.config = config;
@@ -76,6 +78,7 @@ public final class Qwen3Model implements AutoCloseable {
         this.rotary = new RotaryTable(config.headDim(), config.ropeTheta());
         this.rotateHalf = manager.create(FloatBuffer.wrap(RotaryTable.rotateHalfMatrix(config.headDim())),
                 new Shape(config.headDim(), config.headDim()));
+        this.stackedDecodeBytes = device.isGpu() ? STACKED_DECODE_BYTES_GPU : STACKED_DECODE_BYTES;
         this.epsilon = manager.create((float) config.rmsNormEps());
         this.minusHalf = manager.create(-0.5f);
     }
