@@ -221,6 +221,23 @@ class ExecutionResourceTest {
     }
 
     @Test
+    void warmContainersThatDiedAreSkipped() throws Exception {
+        // Behind the service's back (as an engine restart would), every container of this instance goes away.
+        try (var docker = TestEngine.client()) {
+            for (String id : TestEngine.containersOf("sandbox-test")) {
+                try {
+                    docker.removeContainerCmd(id).withForce(true).exec();
+                } catch (RuntimeException e) {
+                    // already being removed by the service
+                }
+            }
+        }
+        JsonPath r = run("print('still works')");
+        assertThat(r.getString("status")).isEqualTo("ok");
+        assertThat(r.getString("stdout")).isEqualTo("still works\n");
+    }
+
+    @Test
     void readinessIsUpWithEngineAndImage() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'sandbox-engine' }.status", equalTo("UP"));

@@ -21,9 +21,6 @@ import java.util.concurrent.Future;
 @ApplicationScoped
 public class ExecutionService {
 
-    /** A warm container that died while waiting is replaced this many times before the call gives up. */
-    private static final int ATTEMPTS = 3;
-
     private final SandboxConfig config;
     private final RequestValidator validator;
     private final Admission admission;
@@ -148,7 +145,10 @@ public class ExecutionService {
         int outputLimit = config.limits().outputBytes();
         int stateLimit = config.sessions().maxStateBytes();
         boolean pooled = request.memoryMb() == config.limits().defaultMemoryMb();
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        // Warm containers that died while waiting (an engine restart between two health checks) are skipped: at
+        // worst the whole pool, then a fresh one.
+        int attempts = config.pool().size() + 2;
+        for (int attempt = 0; attempt < attempts; attempt++) {
             SandboxContainer container = pooled ? pool.take() : pool.startOnDemand(request.memoryMb());
             try {
                 if (container.send(request, outputLimit, stateLimit, json)) {
@@ -159,6 +159,6 @@ public class ExecutionService {
             }
         }
         throw new EngineUnavailableException("sandbox containers stopped before they could run the code "
-                + ATTEMPTS + " times in a row");
+                + attempts + " times in a row");
     }
 }
