@@ -87,6 +87,21 @@ class ConcurrencyTest {
     }
 
     @Test
+    void batchLargerThanSlotsAndQueueRunsEveryItem() {
+        // 40 items > max-concurrent (16) + max-queued (16) of the test profile: the batch feeds them in gradually.
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            items.add(Map.of("code", "print(" + i + " + 1)"));
+        }
+        JsonPath r = given().contentType(ContentType.JSON).body(Map.of("executions", items))
+                .post("/v1/executions/batch").then().statusCode(200).extract().jsonPath();
+        for (int i = 0; i < 40; i++) {
+            assertThat(r.getString("results[" + i + "].status")).as("item %d", i).isEqualTo("ok");
+            assertThat(r.getString("results[" + i + "].stdout")).isEqualTo((i + 1) + "\n");
+        }
+    }
+
+    @Test
     void batchWithOneBadItemIsRejectedWhole() {
         given().contentType(ContentType.JSON)
                 .body(Map.of("executions", List.of(Map.of("code", "print(1)"), Map.of("code", ""))))

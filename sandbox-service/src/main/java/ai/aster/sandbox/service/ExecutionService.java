@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /** Runs calls: validation, admission, session state in and out, one fresh container per call. */
 @ApplicationScoped
@@ -60,9 +61,11 @@ public class ExecutionService {
     }
 
     /**
-     * Runs every item through the same limits, concurrently; results come back in request order. An item that
-     * cannot be admitted (saturation, engine failure mid-batch) comes back {@code rejected} with the reason in
-     * stderr, so the caller retries just those.
+     * Runs every item through the same limits, concurrently; results come back in request order. A batch puts at
+     * most max-concurrent of its items before the admission at a time (the rest wait inside the batch), so a large
+     * batch on its own never overflows the queue. An item that still cannot be admitted (other traffic saturates
+     * the service, engine failure mid-batch) comes back {@code rejected} with the reason in stderr, so the caller
+     * retries just those.
      */
     public BatchExecutionResponse executeBatch(BatchExecutionRequest batch) {
         if (batch == null || batch.executions() == null || batch.executions().isEmpty()) {
@@ -79,9 +82,17 @@ public class ExecutionService {
         if (!status.ready()) {
             throw new EngineUnavailableException(status.problem());
         }
+        Semaphore perBatch = new Semaphore(config.admission().maxConcurrent());
         try (ExecutorService items = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<ExecutionResult>> futures = calls.stream()
-                    .map(call -> items.submit(() -> runOrReject(call)))
+                    .map(call -> items.submit(() -> {
+                        perBatch.acquire();
+                        try {
+                            return runOrReject(call);
+                        } finally {
+                            perBatch.release();
+                        }
+                    }))
                     .toList();
             List<ExecutionResult> results = new ArrayList<>(futures.size());
             for (Future<ExecutionResult> future : futures) {
