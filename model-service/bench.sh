@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ./aster bench model: the embedded engine in-process on a ~25M-parameter model made by ModelInit.
-# Extra arguments go to the benchmark (--decode-tokens N, --concurrency 4,16,64, --threads N, --cpu-time).
+# Arguments go to the benchmark (--decode-tokens N, --concurrency 4,16,64, --threads N, --cpu-time); without any,
+# it runs as docs/bench-model.md was made: one PyTorch thread, timed by the engine thread's CPU time.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -8,6 +9,10 @@ cd "$here/.."
 mvn -B -q -pl model-service -am install -DskipTests
 mvn -B -q -f model-service/pom.xml dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
     -Dmdep.includeScope=runtime
+if [ "$#" -eq 0 ]; then
+    set -- --threads 1 --cpu-time
+fi
 exec "$JAVA_HOME/bin/java" -Dai.djl.offline=true --enable-native-access=ALL-UNNAMED \
+    -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     -cp "model-service/target/classes:$(cat model-service/target/bench.classpath)" \
     ai.aster.model.bench.EngineBenchmark "$@"
