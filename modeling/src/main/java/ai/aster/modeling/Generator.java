@@ -34,6 +34,9 @@ public final class Generator {
             throw new IllegalArgumentException("maxTokens must be >= 1");
         }
         int n = prompts.size();
+        if (n == 0) {
+            return List.of();
+        }
         List<KvCache> caches = new ArrayList<>(n);
         try {
             Sampler[] samplers = new Sampler[n];
