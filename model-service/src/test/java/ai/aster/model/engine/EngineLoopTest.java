@@ -226,6 +226,41 @@ class EngineLoopTest {
     }
 
     @Test
+    void aFailingStepFailsItsRequestsAndTheEngineGoesOn() throws Exception {
+        // a token id outside the vocabulary (the input processor would refuse it) makes the forward pass throw
+        int[] bad = randomPrompt(12, 6);
+        bad[3] = 1_000_000;
+        Collector failing = new Collector(1);
+        engine.submit(greedy(bad, 4), failing);
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> failing.done.get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("the model failed"), e.getCause().getMessage());
+        assertEquals(5, run(engine, greedy(randomPrompt(13, 6), 5)).get(0).tokens().size());
+        assertEquals(0, engine.runningRequests());
+    }
+
+    @Test
+    void aListenerThatThrowsOnlyLosesItsOwnRequest() throws Exception {
+        RequestListener broken = new RequestListener() {
+            @Override
+            public void onOutput(RequestOutput output) {
+                throw new IllegalStateException("client gone");
+            }
+
+            @Override
+            public void onFailure(String message) {
+            }
+        };
+        engine.submit(greedy(randomPrompt(14, 6), 2000), broken);
+        assertEquals(6, run(engine, greedy(randomPrompt(15, 6), 6)).get(0).tokens().size());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (engine.runningRequests() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, engine.runningRequests(), "the broken request was dropped, not decoded to 2,000 tokens");
+    }
+
+    @Test
     void aFullQueueRefusesSubmissions() throws Exception {
         EngineLoop small = new EngineLoop(Qwen3Model.load(TestModels.base(), Device.cpu()), tokenizer,
                 new EngineSettings(1, 1, 64, 0, Duration.ofSeconds(5), 1), new SimpleMeterRegistry());
