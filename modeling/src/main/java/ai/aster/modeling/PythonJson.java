@@ -1,7 +1,6 @@
 package ai.aster.modeling;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -26,8 +25,7 @@ final class PythonJson {
         } else if (node.isObject()) {
             out.append('{');
             boolean first = true;
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 if (!first) {
                     out.append(", ");
                 }

@@ -48,7 +48,7 @@ public final class Tokenizer implements AutoCloseable {
         try {
             JsonNode root = JSON.readTree(file.toFile());
             Map<String, Integer> ids = new HashMap<>();
-            root.path("model").path("vocab").fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asInt()));
+            root.path("model").path("vocab").properties().forEach(e -> ids.put(e.getKey(), e.getValue().asInt()));
             for (JsonNode t : root.path("added_tokens")) {
                 ids.put(t.path("content").asText(), t.path("id").asInt());
             }

@@ -34,7 +34,7 @@ public final class Checkpoint {
                     throw new IllegalArgumentException(index + " has no weight_map");
                 }
                 Map<String, SafetensorsFile> shards = new HashMap<>();
-                map.fields().forEachRemaining(e -> byName.put(e.getKey(),
+                map.properties().forEach(e -> byName.put(e.getKey(),
                         shards.computeIfAbsent(e.getValue().asText(), f -> SafetensorsFile.open(modelDir.resolve(f)))));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + index, e);

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -59,10 +58,9 @@ public final class SafetensorsFile {
             Map<String, Entry> entries = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
             long dataLen = ch.size() - 8 - headerLen;
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : root.properties()) {
                 if (f.getKey().equals("__metadata__")) {
-                    f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                    f.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
                     continue;
                 }
                 JsonNode t = f.getValue();
