@@ -446,7 +446,6 @@ public final class Qwen3Model implements AutoCloseable {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("no sequences");
         }
-        markTrainable();
         int batch = tokens.length;
         int len = 0;
         for (int[] row : tokens) {
@@ -480,6 +479,28 @@ public final class Qwen3Model implements AutoCloseable {
             return logp;
         } finally {
             work.close();
+        }
+    }
+
+    /**
+     * Log-probabilities of each next token, without gradients, as Java arrays: {@code out[b][t] = log p(tokens[b][t+1]
+     * | tokens[b][0..t])}, one entry fewer than the row's tokens. For scoring: reference-policy log-probabilities in
+     * RL (KL terms), or the prompt log-probabilities of an evaluation.
+     */
+    public float[][] sequenceLogprobs(int[][] tokens) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager work = manager.newSubManager()) {
+            NDArray logp = tokenLogprobs(work, tokens); // (batch, maxLen - 1)
+            int width = (int) logp.getShape().get(1);
+            float[] flat = logp.toFloatArray();
+            float[][] out = new float[tokens.length][];
+            for (int b = 0; b < tokens.length; b++) {
+                out[b] = Arrays.copyOfRange(flat, b * width, b * width + tokens[b].length - 1);
+            }
+            return out;
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
     }
 

@@ -33,6 +33,24 @@ class TrainingTest {
     }
 
     @Test
+    void sequenceLogprobsScoreEveryNextToken() {
+        ModelInit.write(dir, ModelInit.Options.defaults());
+        try (Qwen3Model model = Qwen3Model.load(dir, Device.cpu())) {
+            int[][] rows = {{5, 6, 7, 8, 9}, {1, 2, 3}};
+            float[][] scores = model.sequenceLogprobs(rows);
+            assertEquals(4, scores[0].length);
+            assertEquals(2, scores[1].length); // the shorter row is not padded
+            for (int b = 0; b < rows.length; b++) {
+                for (int t = 0; t + 1 < rows[b].length; t++) {
+                    float[] logits = model.logitsWithoutCache(java.util.Arrays.copyOf(rows[b], t + 1));
+                    double expected = logits[rows[b][t + 1]] - LogitsSampler.logSumExp(logits);
+                    assertEquals(expected, scores[b][t], 1e-4, "row " + b + " position " + t);
+                }
+            }
+        }
+    }
+
+    @Test
     void gradientClippingBoundsTheGlobalNorm() {
         ModelInit.write(dir, ModelInit.Options.defaults());
         try (Qwen3Model model = Qwen3Model.load(dir, Device.cpu()); NDManager manager = NDManager.newBaseManager()) {
