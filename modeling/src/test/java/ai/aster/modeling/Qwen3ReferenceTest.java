@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Java decoder against an independent float64 numpy implementation of Hugging Face's Qwen3 forward pass
- * ({@code src/test/python/qwen3_reference.py}), run once on the model {@code ModelInit} writes with hidden 64,
- * 2 layers, 4 heads, 2 KV heads, head_dim 16, intermediate 128, seed 42 (seeded, so the same weights here); its
- * logits are committed in {@code qwen3_reference_logits.json}. A wrong RoPE direction or base moves these logits by
- * about 0.1, so the 1e-4 tolerance catches architecture mistakes that the Java-against-Java tests could share.
+ * ({@code src/test/python/qwen3_reference.py}), run once on models {@code ModelInit} writes (seeded, so the same
+ * weights here); its logits are committed in {@code qwen3_reference_logits*.json}. A wrong RoPE direction or base
+ * moves these logits by about 0.1, so the 1e-4 tolerance catches architecture mistakes that the Java-against-Java
+ * tests could share. Regenerate with {@code python3 qwen3_reference.py MODEL_DIR OUT_JSON} on the same options.
  */
 class Qwen3ReferenceTest {
 
@@ -27,16 +27,28 @@ class Qwen3ReferenceTest {
 
     @Test
     void logitsMatchTheNumpyReferenceImplementation() throws Exception {
+        // the options the reference was generated with (ModelInit's defaults when it was made)
+        check("/qwen3_reference_logits.json", new ModelInit.Options(64, 2, 4, 2, 16, 128, 4096, 42, "f32"));
+    }
+
+    /** head_dim 32 with hidden 48 (q width 128 differs from hidden, as in Qwen3-4B), 4 query heads on 1 KV head,
+     *  separate LM head, RoPE base 10000. */
+    @Test
+    void untiedHeadWiderThanHiddenMatchesTheReference() throws Exception {
+        check("/qwen3_reference_logits_untied.json",
+                new ModelInit.Options(48, 2, 4, 1, 32, 96, 4096, 5, "f32", 10000.0, false));
+    }
+
+    private void check(String resource, ModelInit.Options options) throws Exception {
         JsonNode ref;
-        try (InputStream in = getClass().getResourceAsStream("/qwen3_reference_logits.json")) {
+        try (InputStream in = getClass().getResourceAsStream(resource)) {
             ref = new ObjectMapper().readTree(in);
         }
         int[] tokens = new int[ref.get("tokens").size()];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = ref.get("tokens").get(i).asInt();
         }
-        // the options the reference was generated with (ModelInit's defaults when it was made)
-        ModelInit.write(dir, new ModelInit.Options(64, 2, 4, 2, 16, 128, 4096, 42, "f32"));
+        ModelInit.write(dir, options);
         try (Qwen3Model model = Qwen3Model.load(dir, Device.cpu()); KvCache cache = model.newCache()) {
             List<float[]> incremental = new ArrayList<>();
             // prefill the first 5 tokens, then decode one by one: logits after every position from 4 on
