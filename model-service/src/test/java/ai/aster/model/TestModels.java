@@ -1,16 +1,22 @@
 package ai.aster.model;
 
-import ai.aster.modeling.ModelInit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Tiny Qwen3 checkpoints made by {@link ModelInit}, written once per test JVM and shared by every test class (the
- * same weights in every application restart, so results can be compared across test profiles).
+ * Tiny Qwen3 checkpoints made by {@code ai.aster.modeling.ModelInit}, written once per test JVM and shared by every
+ * test class (the same weights in every application restart, so results can be compared across test profiles).
+ *
+ * <p>ModelInit runs in a child JVM: test resources run on the test's application class loader, and a modeling
+ * class loaded there first can later be handed to the Quarkus application instead of its own copy
+ * (ClassCastException between two {@code ChatMessage} classes). So the tests never load modeling classes here.
  */
 public final class TestModels {
 
@@ -37,13 +43,32 @@ public final class TestModels {
             }
             Path dir = root.resolve(name);
             if (!Files.exists(dir.resolve("config.json"))) {
-                ModelInit.Options d = ModelInit.Options.defaults();
-                ModelInit.write(dir, new ModelInit.Options(d.hidden(), d.layers(), d.heads(), d.kvHeads(),
-                        d.headDim(), d.intermediate(), d.maxPosition(), seed, d.dtype()));
+                modelInit(dir, seed);
             }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code ModelInit DIR --seed N} (default, tiny dimensions) with this JVM's class path. */
+    private static void modelInit(Path dir, long seed) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = Files.createTempFile("model-init", ".log");
+        Process process = new ProcessBuilder(List.of(java, "-Dai.djl.offline=true", "-cp",
+                System.getProperty("java.class.path"), "ai.aster.modeling.ModelInit", dir.toString(),
+                "--seed", Long.toString(seed)))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("ModelInit failed: " + Files.readString(log, StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making the test model", e);
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 

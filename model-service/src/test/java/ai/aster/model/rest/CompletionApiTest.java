@@ -359,6 +359,11 @@ class CompletionApiTest {
         given().contentType(ContentType.JSON).body(Map.of("messages", List.of()))
                 .when().post("/v1/chat/completions")
                 .then().statusCode(400).body("error.type", equalTo("invalid_request_error"));
+        given().when().get("/v1/completions")
+                .then().statusCode(405).body("error.message", notNullValue());
+        given().contentType(ContentType.JSON).body(Map.of("prompt", "hi"))
+                .when().post("/v1/nothing-here")
+                .then().statusCode(404).body("error.code", equalTo("not_found"));
     }
 
     private static io.restassured.response.ValidatableResponse refused(Map<String, Object> body, String param) {
