@@ -102,18 +102,29 @@ public class ContainerPool {
     }
 
     /**
-     * A ready container with the default memory limit; waits up to the acquire timeout for one.
+     * A ready container with the default memory limit, the oldest first; waits up to the acquire timeout for one.
      *
+     * @param wantsPrelude prefer a container whose prelude is already imported (the code uses sympy or numpy)
      * @throws EngineUnavailableException when the engine is down or no container became ready in time
      */
-    SandboxContainer take() {
+    SandboxContainer take(boolean wantsPrelude) {
         long deadline = System.nanoTime() + config.pool().acquireTimeout().toNanos();
         while (true) {
             checkUsable();
             replenish();
+            if (wantsPrelude) {
+                for (SandboxContainer candidate : ready) {
+                    if (candidate.preludeReady() && ready.remove(candidate)) {
+                        candidate.claim();
+                        replenish();
+                        return candidate;
+                    }
+                }
+            }
             try {
                 SandboxContainer container = ready.poll(100, TimeUnit.MILLISECONDS);
                 if (container != null) {
+                    container.claim();
                     replenish();
                     return container;
                 }

@@ -17,10 +17,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
 
 /** Runs calls: validation, admission, session state in and out, one fresh container per call. */
 @ApplicationScoped
 public class ExecutionService {
+
+    private static final Pattern PRELUDE_WORDS = Pattern.compile("\\b(sp|np|sympy|numpy|scipy|mpmath|dill)\\b");
 
     private final SandboxConfig config;
     private final RequestValidator validator;
@@ -152,6 +155,11 @@ public class ExecutionService {
         }
     }
 
+    /** Same test as the runner's: code that names the prelude's libraries (or restores a session) waits for it. */
+    private static boolean wantsPrelude(RunRequest request) {
+        return request.inSession() || PRELUDE_WORDS.matcher(request.code()).find();
+    }
+
     private RunOutcome runInFreshContainer(RunRequest request) {
         int outputLimit = config.limits().outputBytes();
         int stateLimit = config.sessions().maxStateBytes();
@@ -160,7 +168,8 @@ public class ExecutionService {
         // worst the whole pool, then a fresh one.
         int attempts = config.pool().size() + 2;
         for (int attempt = 0; attempt < attempts; attempt++) {
-            SandboxContainer container = pooled ? pool.take() : pool.startOnDemand(request.memoryMb());
+            SandboxContainer container = pooled ? pool.take(wantsPrelude(request))
+                    : pool.startOnDemand(request.memoryMb());
             try {
                 if (container.send(request, outputLimit, stateLimit, json)) {
                     return container.await(request, outputLimit, stateLimit, json, pool.deadlines(), engine);

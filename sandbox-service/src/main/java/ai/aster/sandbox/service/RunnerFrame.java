@@ -17,6 +17,8 @@ record RunnerFrame(byte type, byte[] payload) {
     static final byte STDOUT = 'O';
     static final byte STDERR = 'E';
     static final byte EXIT = 'X';
+    /** Empty: the runner has imported the prelude (sent while waiting in the pool, or during the call). */
+    static final byte PRELUDE_READY = 'P';
 
     void writeTo(WritableByteChannel channel) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(5 + payload.length);

@@ -4,6 +4,7 @@ import ai.aster.protocol.sandbox.ExecutionStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,6 +26,11 @@ final class SandboxContainer {
     private final int memoryMb;
     private final SocketChannel connection;
 
+    /** The runner's prelude-ready frame, read without blocking while the container waits in the pool. */
+    private final ByteBuffer preludeFrame = ByteBuffer.allocate(5);
+    private boolean preludeReady;
+    private boolean claimed;
+
     SandboxContainer(String id, Path ipcDir, int memoryMb, SocketChannel connection) {
         this.id = id;
         this.ipcDir = ipcDir;
@@ -38,6 +44,43 @@ final class SandboxContainer {
 
     Path ipcDir() {
         return ipcDir;
+    }
+
+    /**
+     * Whether the runner has said its prelude is imported. Reads without blocking; only before {@link #claim()}
+     * (while waiting in the pool the runner sends nothing else).
+     */
+    synchronized boolean preludeReady() {
+        if (preludeReady || claimed) {
+            return preludeReady;
+        }
+        try {
+            connection.configureBlocking(false);
+            try {
+                connection.read(preludeFrame);
+            } finally {
+                connection.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return false; // a dead runner: found out when the call sends its request
+        }
+        preludeReady = !preludeFrame.hasRemaining() && preludeFrame.get(0) == RunnerFrame.PRELUDE_READY;
+        return preludeReady;
+    }
+
+    /** Taken for a call: no more pool-side reads; a half-read prelude frame is completed so the stream stays framed. */
+    synchronized void claim() {
+        claimed = true;
+        if (preludeFrame.position() == 0 || !preludeFrame.hasRemaining()) {
+            return;
+        }
+        try {
+            while (preludeFrame.hasRemaining() && connection.read(preludeFrame) >= 0) {
+                // the rest of the 5 bytes is already on its way
+            }
+        } catch (IOException e) {
+            // a dead runner: found out when the call sends its request
+        }
     }
 
     /** Sends the request; false when the container is no longer usable (it died while waiting in the pool). */
@@ -85,6 +128,9 @@ final class SandboxContainer {
                     case RunnerFrame.STDERR -> stderr.append(frame.payload());
                     case RunnerFrame.STATE -> state = frame.payload();
                     case RunnerFrame.EXIT -> exit = json.readTree(frame.payload());
+                    case RunnerFrame.PRELUDE_READY -> {
+                        // the prelude finished importing during the call: nothing to do
+                    }
                     default -> throw new IOException("runner sent an unknown frame type " + frame.type());
                 }
             }
