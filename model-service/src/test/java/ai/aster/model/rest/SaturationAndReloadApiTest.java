@@ -72,32 +72,41 @@ class SaturationAndReloadApiTest {
 
     @Test
     void aFullQueueAnswers429WithRetryAfter() throws Exception {
-        CompletableFuture<Response> running = inBackground(longRequest("running", 600));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_running") == 1);
-        CompletableFuture<Response> queued = inBackground(longRequest("queued", 4));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_waiting") == 1);
-        given().contentType(ContentType.JSON).body(longRequest("refused", 4))
-                .when().post("/v1/completions")
-                .then().statusCode(429)
-                .header("Retry-After", equalTo("1"))
-                .body("error.type", equalTo("rate_limit_error"));
-        assertEquals(200, running.get(60, TimeUnit.SECONDS).statusCode());
-        assertEquals(200, queued.get(60, TimeUnit.SECONDS).statusCode());
+        // the one slot: a long stream that this test ends by hanging up, so nothing depends on decode speed
+        try (Socket running = openStream("running", 3500)) {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_running") == 1);
+            CompletableFuture<Response> queued = inBackground(longRequest("queued", 4));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_waiting") == 1);
+            given().contentType(ContentType.JSON).body(longRequest("refused", 4))
+                    .when().post("/v1/completions")
+                    .then().statusCode(429)
+                    .header("Retry-After", equalTo("1"))
+                    .body("error.type", equalTo("rate_limit_error"));
+            running.close();
+            assertEquals(200, queued.get(60, TimeUnit.SECONDS).statusCode());
+        }
+    }
+
+    /** Starts a streamed completion over a raw socket and reads its first bytes; closing the socket hangs up. */
+    static Socket openStream(String prompt, int maxTokens) throws Exception {
+        String body = "{\"prompt\": \"" + prompt + "\", \"max_tokens\": " + maxTokens
+                + ", \"ignore_eos\": true, \"stream\": true}";
+        Socket socket = new Socket("localhost", RestAssured.port);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        int read = in.read(buffer);
+        assertTrue(read > 0 && new String(buffer, 0, read, StandardCharsets.UTF_8).contains("200"));
+        return socket;
     }
 
     @Test
     void aClientThatGoesAwayFreesItsSlot() throws Exception {
-        String body = "{\"prompt\": \"forever\", \"max_tokens\": 3500, \"ignore_eos\": true, \"stream\": true}";
-        try (Socket socket = new Socket("localhost", RestAssured.port)) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
-                    .getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[4096];
-            int read = in.read(buffer);
-            assertTrue(read > 0 && new String(buffer, 0, read, StandardCharsets.UTF_8).contains("200"));
+        try (Socket socket = openStream("forever", 3500)) {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_running") == 1);
         }
         // the slot is free long before 3,500 tokens could have been generated
@@ -118,7 +127,7 @@ class SaturationAndReloadApiTest {
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(before, oldAnswer.getLong("policy_version"));
 
-        CompletableFuture<Response> inFlight = inBackground(longRequest("in flight", 300));
+        CompletableFuture<Response> inFlight = inBackground(longRequest("in flight", 1500));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_running") == 1);
         given().contentType(ContentType.JSON).body(Map.of("path", TestModels.other().toString()))
                 .when().post("/v1/weights")
@@ -131,7 +140,7 @@ class SaturationAndReloadApiTest {
 
         Response finished = inFlight.get(60, TimeUnit.SECONDS);
         assertEquals(200, finished.statusCode());
-        assertEquals(300, finished.jsonPath().getList("choices[0].token_ids").size());
+        assertEquals(1500, finished.jsonPath().getList("choices[0].token_ids").size());
         assertEquals(before, finished.jsonPath().getLong("policy_version"), "produced by the old weights");
 
         JsonPath newAnswer = given().contentType(ContentType.JSON).body(probe).post("/v1/completions")
