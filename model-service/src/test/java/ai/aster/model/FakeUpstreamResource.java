@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager {
 
-    /** The last request body the upstream received (for asserting what was forwarded). */
-    public static final AtomicReference<JsonNode> LAST_REQUEST = new AtomicReference<>();
+    /** The last request body the upstream received, served at {@code GET /_test/last-request}. */
+    private final AtomicReference<JsonNode> lastRequest = new AtomicReference<>();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private HttpServer server;
@@ -37,6 +37,9 @@ public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager
                 "{\"object\":\"list\",\"data\":[{\"id\":\"upstream-model\",\"object\":\"model\",\"max_model_len\":8192}]}"));
         server.createContext("/v1/completions", this::completions);
         server.createContext("/v1/chat/completions", this::chat);
+        // read over HTTP, not through a static field: test resources and tests may see different class loaders
+        server.createContext("/_test/last-request", ex -> send(ex, 200, "application/json",
+                String.valueOf(lastRequest.get())));
         server.start();
         return Map.of("aster.model.upstream.url", "http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -48,7 +51,7 @@ public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager
 
     private void completions(HttpExchange ex) throws IOException {
         JsonNode body = JSON.readTree(ex.getRequestBody());
-        LAST_REQUEST.set(body);
+        lastRequest.set(body);
         String prompt = body.path("prompt").asText();
         boolean stream = body.path("stream").asBoolean();
         switch (prompt) {
@@ -88,7 +91,7 @@ public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager
 
     private void chat(HttpExchange ex) throws IOException {
         JsonNode body = JSON.readTree(ex.getRequestBody());
-        LAST_REQUEST.set(body);
+        lastRequest.set(body);
         send(ex, 200, "application/json", "{\"id\":\"chat-1\",\"object\":\"chat.completion\",\"created\":1,"
                 + "\"model\":\"upstream-model\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                 + "\"content\":\"Four.\"},\"finish_reason\":\"end_turn\"}],"
