@@ -36,7 +36,6 @@ public final class EngineLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EngineLoop.class);
 
     private final EngineSettings settings;
-    private final Tokenizer tokenizer;
     private final ModelRunner runner;
     private final KvCacheManager caches;
     private final Scheduler scheduler;
@@ -81,7 +80,6 @@ public final class EngineLoop implements AutoCloseable {
 
     public EngineLoop(Qwen3Model model, Tokenizer tokenizer, EngineSettings settings, MeterRegistry registry) {
         this.settings = settings;
-        this.tokenizer = tokenizer;
         this.runner = new ModelRunner(model);
         this.caches = new KvCacheManager(new PrefixCache(settings.prefixCacheBytes()), model::newCache);
         this.scheduler = new Scheduler(settings.maxBatchSize(), settings.maxTokensPerStep(), caches, this::newSequence);

@@ -3,7 +3,6 @@ package ai.aster.model.engine;
 import ai.aster.modeling.Sample;
 import ai.aster.modeling.TokenLogprob;
 import ai.aster.modeling.Tokenizer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,13 +183,5 @@ public final class OutputProcessor {
         }
         return new ChoiceDelta.TokenLogprob(
                 tokenizer.tokenText(sample.tokenId()), sample.logprob(), top, textOffset);
-    }
-
-    static List<Integer> boxed(int[] ids) {
-        List<Integer> list = new ArrayList<>(ids.length);
-        for (int id : ids) {
-            list.add(id);
-        }
-        return list;
     }
 }
