@@ -34,7 +34,7 @@ class MarkdownProtocolTest {
         });
         given().contentType(ContentType.JSON).header("Authorization", "Bearer test-key")
                 .body("{\"messages\":[{\"role\":\"user\",\"content\":\"[[script:torl]] 7^2?\"}]}")
-                .post("/v1/chat/completions").then().statusCode(200)
+                .post("/v1/chat/completions").then().log().ifValidationFails().statusCode(200)
                 .body("choices[0].finish_reason", equalTo("stop"))
                 .body("choices[0].message.content", equalTo("So the results were 49 and 8: \\boxed{49}"))
                 .body("choices[0].message.tool_trace.output", equalTo(List.of("49\n", "8\n")))

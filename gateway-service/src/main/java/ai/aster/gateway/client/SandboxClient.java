@@ -25,6 +25,7 @@ public class SandboxClient implements SandboxPort {
     static final String NAME = "sandbox-service";
     /** Time allowed beyond the execution's own limit: container start, session restore, the round trip. */
     private static final Duration GRACE = Duration.ofSeconds(15);
+    private static final Duration OUTAGE_PAUSE = Duration.ofMillis(250);
 
     private final SandboxRestClient rest;
     private final ObjectMapper json;
@@ -37,7 +38,8 @@ public class SandboxClient implements SandboxPort {
     @Override
     public ExecutionResult execute(ExecutionRequest request, long deadlineNanos) throws InterruptedException {
         long callLimit = Duration.ofMillis((long) (request.timeoutS() * 1000)).plus(GRACE).toNanos();
-        int connectRetries = 2;
+        // a refused connection or a 503 may be a restart or a container that died under it: two quick retries
+        int outageRetries = 2;
         while (true) {
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
@@ -61,8 +63,10 @@ public class SandboxClient implements SandboxPort {
                     continue;
                 }
                 RuntimeException failure = DependencyFailures.translate(NAME, e, json);
-                if (failure instanceof DependencyFailures.ConnectFailure && connectRetries-- > 0) {
-                    TimeUnit.MILLISECONDS.sleep(100);
+                boolean outage = failure instanceof DependencyFailures.ConnectFailure
+                        || cause instanceof WebApplicationException web && web.getResponse().getStatus() == 503;
+                if (outage && outageRetries-- > 0 && deadlineNanos - System.nanoTime() > OUTAGE_PAUSE.toNanos()) {
+                    TimeUnit.NANOSECONDS.sleep(OUTAGE_PAUSE.toNanos());
                     continue;
                 }
                 throw failure;

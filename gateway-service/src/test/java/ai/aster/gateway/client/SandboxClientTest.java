@@ -86,13 +86,26 @@ class SandboxClientTest {
     }
 
     @Test
-    void anUnavailableSandboxFailsAtOnce() {
+    void aPassing503IsRetried() throws Exception {
         ScriptedSandbox sandbox = new ScriptedSandbox();
         sandbox.answers.add(status(503, null));
         SandboxClient client = new SandboxClient(sandbox, null, new ObjectMapper());
+        assertEquals(OK, client.execute(ExecutionRequest.python("print(1)", "s", 5.0), in(10)));
+        assertEquals(2, sandbox.calls);
+    }
+
+    @Test
+    void anUnavailableSandboxFailsWithinASecond() {
+        ScriptedSandbox sandbox = new ScriptedSandbox();
+        for (int i = 0; i < 10; i++) {
+            sandbox.answers.add(status(503, null));
+        }
+        SandboxClient client = new SandboxClient(sandbox, null, new ObjectMapper());
+        long start = System.nanoTime();
         var error = assertThrows(DependencyUnavailableException.class,
                 () -> client.execute(ExecutionRequest.python("print(1)", "s", 5.0), in(10)));
         assertEquals("sandbox-service", error.dependency());
-        assertEquals(1, sandbox.calls);
+        assertEquals(3, sandbox.calls);
+        assertTrue(System.nanoTime() - start < 1_000_000_000L);
     }
 }

@@ -19,18 +19,30 @@ import java.util.Map;
  */
 public class SandboxServiceResource implements QuarkusTestResourceLifecycleManager {
 
-    public static final String INSTANCE = "gateway-test";
+    /**
+     * The container label of the sandbox started for this JVM: unique, because a sandbox removes leftovers of its own
+     * label at start, and other test suites (or other checkouts) may run a gateway-test sandbox at the same time.
+     */
+    public static String instance() {
+        return System.getProperty(INSTANCE_PROPERTY, "gateway-test");
+    }
+
+    private static final String INSTANCE_PROPERTY = "aster.test.sandbox.instance";
+    /** Pre-warmed containers the test sandbox keeps idle. */
+    public static final int POOL_SIZE = 2;
     private Process process;
 
     @Override
     public Map<String, String> start() {
         Path jar = locateJar();
+        String instance = "gateway-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000;
+        System.setProperty(INSTANCE_PROPERTY, instance);
         int port = freePort();
         try {
-            Path log = Files.createDirectories(Path.of("target")).resolve("sandbox-service-test.log");
+            Path log = Files.createDirectories(Path.of("target")).resolve("sandbox-service-test-" + System.currentTimeMillis() + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             process = new ProcessBuilder(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
-                    "-Daster.sandbox.instance=" + INSTANCE, "-Daster.sandbox.pool.size=2",
+                    "-Daster.sandbox.instance=" + instance, "-Daster.sandbox.pool.size=" + POOL_SIZE,
                     "-Dquarkus.otel.sdk.disabled=true", "-jar", jar.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             String url = "http://127.0.0.1:" + port;
