@@ -165,9 +165,13 @@ public final class LocalKafka implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
+                // A 50-call trajectory carries tens of thousands of token ids and log-probs: allow 16 MiB records
+                // (the gateway's producer allows as much).
+                "message.max.bytes=16777216",
+                "replica.fetch.max.bytes=16777216",
                 // Trajectories are the training data: keep them a week by default on a local broker.
                 "log.retention.hours=168",
-                "") ;
+                "");
     }
 
     /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what {@code random-uuid} prints). */
