@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./aster bench gateway: the gateway's overhead per agent-loop turn and 256 held streams (see docs/bench-gateway.md).
+# ./aster bench gateway: the gateway's overhead per agent-loop turn and 256 held streams (see docs/benchmarks.md).
 # Builds the packaged gateway and the test classes if needed, then runs ai.aster.gateway.bench.GatewayBench.
 set -euo pipefail
 cd "$(dirname "$0")"

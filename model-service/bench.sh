@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ./aster bench model: the embedded engine in-process on a ~25M-parameter model made by ModelInit.
 # Arguments go to the benchmark (--decode-tokens N, --concurrency 4,16,64, --threads N, --cpu-time); without any,
-# it runs as docs/bench-model.md was made: one PyTorch thread, timed by the engine thread's CPU time.
+# it runs as docs/benchmarks.md was made: one PyTorch thread, timed by the engine thread's CPU time.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

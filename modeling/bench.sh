@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Library-level decoding benchmark (see docs/bench-modeling.md). Options: --model DIR, --quick, --threads N.
+# Library-level decoding benchmark (see docs/benchmarks.md). Options: --model DIR, --quick, --threads N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
