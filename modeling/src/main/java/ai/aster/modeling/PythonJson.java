@@ -8,7 +8,7 @@ import java.util.Map;
  * filter of Hugging Face chat templates produces): {@code ", "} and {@code ": "} separators, keys in order,
  * non-ASCII characters as themselves.
  */
-final class PythonJson {
+public final class PythonJson {
 
     private PythonJson() {
     }
@@ -30,7 +30,7 @@ final class PythonJson {
                     out.append(", ");
                 }
                 first = false;
-                string(e.getKey(), out);
+                appendString(e.getKey(), out);
                 out.append(": ");
                 write(e.getValue(), out);
             }
@@ -45,7 +45,7 @@ final class PythonJson {
             }
             out.append(']');
         } else if (node.isTextual()) {
-            string(node.asText(), out);
+            appendString(node.asText(), out);
         } else if (node.isBoolean()) {
             out.append(node.asBoolean() ? "true" : "false");
         } else if (node.isIntegralNumber()) {
@@ -53,29 +53,32 @@ final class PythonJson {
         } else if (node.isNumber()) {
             double d = node.asDouble();
             out.append(Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity")
-                    : pythonFloat(d));
+                    : floatRepr(d));
         } else {
-            string(node.asText(), out);
+            appendString(node.asText(), out);
         }
     }
 
-    /** Python's repr of a float: shortest round-trip digits, always with a dot or exponent. */
-    private static String pythonFloat(double d) {
+    /**
+     * Python's repr of a finite float: shortest round-trip digits, always with a dot or an exponent
+     * ({@code 1e-05}, {@code 0.0001}, {@code 10000000.0}, {@code 1e+16}).
+     */
+    public static String floatRepr(double d) {
         String s = Double.toString(d);
-        if (s.contains("E")) {
-            // Java: 1.0E-5, Python: 1e-05
-            String[] parts = s.split("E");
-            String mantissa = parts[0].endsWith(".0") ? parts[0].substring(0, parts[0].length() - 2) : parts[0];
-            int exp = Integer.parseInt(parts[1]);
-            if (exp >= -4 && exp < 16) {
-                return new java.math.BigDecimal(s).toPlainString();
-            }
-            return mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+        int e = s.indexOf('E');
+        int exp = e < 0 ? 0 : Integer.parseInt(s.substring(e + 1));
+        if (e < 0 || (exp >= -4 && exp < 16)) {
+            String plain = new java.math.BigDecimal(s).stripTrailingZeros().toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
         }
-        return s;
+        // Java: 1.0E-5, Python: 1e-05
+        String mantissa = s.substring(0, e);
+        mantissa = mantissa.endsWith(".0") ? mantissa.substring(0, mantissa.length() - 2) : mantissa;
+        return mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
     }
 
-    private static void string(String s, StringBuilder out) {
+    /** Appends {@code s} as a JSON string literal the way Python's {@code json.dumps} writes it (non-ASCII kept). */
+    public static void appendString(String s, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

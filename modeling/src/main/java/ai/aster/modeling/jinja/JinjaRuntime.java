@@ -1,6 +1,6 @@
 package ai.aster.modeling.jinja;
 
-import java.math.BigDecimal;
+import ai.aster.modeling.PythonJson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -106,20 +106,7 @@ final class JinjaRuntime {
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-            return new BigDecimal(d).toPlainString() + ".0";
-        }
-        String s = Double.toString(d);
-        if (s.contains("E")) {
-            String[] parts = s.split("E");
-            int exp = Integer.parseInt(parts[1]);
-            if (exp >= -4 && exp < 16) {
-                return new BigDecimal(s).toPlainString();
-            }
-            String mantissa = parts[0].endsWith(".0") ? parts[0].substring(0, parts[0].length() - 2) : parts[0];
-            return mantissa + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
-        }
-        return s;
+        return PythonJson.floatRepr(d);
     }
 
     static boolean isNumber(Object v) {
@@ -531,7 +518,7 @@ final class JinjaRuntime {
         } else if (v instanceof Double d) {
             out.append(Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : pyFloat(d));
         } else if (v instanceof String s) {
-            jsonString(s, out);
+            PythonJson.appendString(s, out);
         } else if (v instanceof List<?> l) {
             if (l.isEmpty()) {
                 out.append("[]");
@@ -561,14 +548,14 @@ final class JinjaRuntime {
                 }
                 first = false;
                 newline(indent, depth + 1, out);
-                jsonString(str(e.getKey()), out);
+                PythonJson.appendString(str(e.getKey()), out);
                 out.append(": ");
                 json(e.getValue(), indent, depth + 1, out);
             }
             newline(indent, depth, out);
             out.append('}');
         } else {
-            jsonString(str(v), out);
+            PythonJson.appendString(str(v), out);
         }
     }
 
@@ -576,30 +563,6 @@ final class JinjaRuntime {
         if (indent != null) {
             out.append('\n').append(" ".repeat(indent * depth));
         }
-    }
-
-    private static void jsonString(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 
     static Object filter(String name, Object v, List<Object> args, Map<String, Object> kwargs) {
