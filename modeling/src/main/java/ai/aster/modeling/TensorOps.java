@@ -15,29 +15,30 @@ final class TensorOps {
     private TensorOps() {
     }
 
+    /** Index bounds of {@code [from, to)} along one axis and the whole extent of every other, step 1. */
+    private record Bounds(long[] min, long[] max, long[] step) {
+        static Bounds along(NDArray a, int axis, long from, long to) {
+            long[] max = a.getShape().getShape().clone();
+            long[] min = new long[max.length];
+            long[] step = new long[max.length];
+            java.util.Arrays.fill(step, 1);
+            min[axis] = from;
+            max[axis] = to;
+            return new Bounds(min, max, step);
+        }
+    }
+
     /** A view of {@code a} restricted to {@code [from, to)} along {@code axis} (no copy). */
     static NDArray slice(NDArray a, int axis, long from, long to) {
-        long[] shape = a.getShape().getShape();
-        long[] min = new long[shape.length];
-        long[] max = shape.clone();
-        long[] step = new long[shape.length];
-        java.util.Arrays.fill(step, 1);
-        min[axis] = from;
-        max[axis] = to;
+        Bounds b = Bounds.along(a, axis, from, to);
         PtNDArray pt = (PtNDArray) a;
-        return JniUtils.index(pt, min, max, step, pt.getManager());
+        return JniUtils.index(pt, b.min, b.max, b.step, pt.getManager());
     }
 
     /** {@code target[..., from:to, ...] = value} along {@code axis}, in place. */
     static void assign(NDArray target, int axis, long from, long to, NDArray value) {
-        long[] shape = target.getShape().getShape();
-        long[] min = new long[shape.length];
-        long[] max = shape.clone();
-        long[] step = new long[shape.length];
-        java.util.Arrays.fill(step, 1);
-        min[axis] = from;
-        max[axis] = to;
-        JniUtils.indexSet((PtNDArray) target, (PtNDArray) value, min, max, step);
+        Bounds b = Bounds.along(target, axis, from, to);
+        JniUtils.indexSet((PtNDArray) target, (PtNDArray) value, b.min, b.max, b.step);
     }
 
     static PtNDManager managerOf(NDArray a) {
