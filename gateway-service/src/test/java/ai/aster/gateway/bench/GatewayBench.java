@@ -43,6 +43,19 @@ public final class GatewayBench {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    /** Waits for every worker of a phase; a worker's own failures are counted, not thrown. */
+    private static void awaitAll(List<? extends Future<?>> futures) throws Exception {
+        for (Future<?> f : futures) {
+            f.get();
+        }
+    }
+
+    /** Prints the distinct errors of the phase just finished, with their counts, and forgets them. */
+    private static void printErrors() {
+        ERRORS.forEach((why, n) -> System.out.println("  error x" + n + ": " + why));
+        ERRORS.clear();
+    }
+
     private static void error(String why) {
         ERRORS.computeIfAbsent(why.length() > 160 ? why.substring(0, 160) : why, k -> new AtomicInteger())
                 .incrementAndGet();
@@ -151,14 +164,9 @@ public final class GatewayBench {
                     return null;
                 }));
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
+            awaitAll(futures);
         }
-        if (!ERRORS.isEmpty()) {
-            ERRORS.forEach((why, n) -> System.out.println("  error x" + n + ": " + why));
-            ERRORS.clear();
-        }
+        printErrors();
         return new Result(overhead, latency, errors, turns.get(), modelTimes, toolTimes);
     }
 
@@ -232,14 +240,9 @@ public final class GatewayBench {
                     return null;
                 }));
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
+            awaitAll(futures);
         }
-        if (!ERRORS.isEmpty()) {
-            ERRORS.forEach((why, n) -> System.out.println("  error x" + n + ": " + why));
-            ERRORS.clear();
-        }
+        printErrors();
         return new Result(List.of(), latency, errors, requests, List.of(), List.of());
     }
 
