@@ -21,7 +21,8 @@ rm -rf "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/* "$ROOT"/usr/share/info/* 
 mkdir -p "$ROOT/work" && chmod 1777 "$ROOT/work"
 # Precompile the prelude's modules so a read-only container imports them without writing caches.
 chroot "$ROOT" python3 -c "import sympy, numpy, mpmath, dill, math, itertools, fractions" >&2
-chroot "$ROOT" python3 -m compileall -q /usr/lib/python3/dist-packages >/dev/null 2>&1 || true
+chroot "$ROOT" python3 -m compileall -q /usr/lib/python3/dist-packages >/dev/null
+chroot "$ROOT" python3 -c "import scipy" >&2
 
 tar -C "$ROOT" -c . | "$ENGINE" import \
   --change 'CMD ["python3"]' --change 'WORKDIR /work' --change 'USER 65534:65534' \
