@@ -51,6 +51,12 @@ final class AnswerExtractor {
         if (text == null || text.isBlank()) {
             return new Extraction(List.of(), "");
         }
+        if (targets.contains(ExtractionTarget.LATEX)) {
+            MathNode bare = bareAnswer(text);
+            if (bare != null) {
+                return new Extraction(List.of(bare), LatexNormalizer.normalize(text.strip(), Boxed.ALL));
+            }
+        }
         TreeMap<Integer, List<Rule>> byPriority = new TreeMap<>();
         for (ExtractionTarget t : targets) {
             for (Rule r : t == ExtractionTarget.LATEX ? LATEX_RULES : EXPR_RULES) {
@@ -124,6 +130,29 @@ final class AnswerExtractor {
         return new Candidate(nodes.getFirst(), texts.getFirst());
     }
 
+    private static final Pattern NOT_BARE = Pattern.compile("(?<!\\\\)\\$|\\\\boxed|\\\\fbox|\\\\\\[|\\\\\\(");
+    private static final Pattern COMMANDS_AND_TEXT = Pattern.compile(
+            "\\\\(?:text|mbox|mathrm|begin|end)\\s*\\{[^{}]*\\}|\\\\[a-zA-Z]+");
+    private static final Pattern PROSE = Pattern.compile("[a-zA-Z]{3,}");
+
+    /**
+     * A whole text that is itself an answer (a reference answer such as {@code \frac{9\sqrt{23}}{23}} or
+     * {@code 10, 4, -2}, with no {@code $} and no prose): parsed as one LaTeX expression. A bare list is kept in
+     * its written order (the MATH dataset's convention); inside {@code $...$} or a box a list is a set.
+     */
+    private static MathNode bareAnswer(String text) {
+        String t = text.strip();
+        if (t.length() > 400 || NOT_BARE.matcher(t).find() || PROSE.matcher(COMMANDS_AND_TEXT.matcher(t).replaceAll(" ")).find()) {
+            return null;
+        }
+        String normalized = LatexNormalizer.normalize(t, Boxed.ALL);
+        MathNode node = parseLatex(normalized, Complexity.looksComplex(normalized));
+        if (node instanceof SetOf(var items) && !normalized.startsWith("\\{") && !normalized.startsWith("{")) {
+            return new MathNode.TupleOf(items, false);
+        }
+        return node;
+    }
+
     /** Parses normalised LaTeX; when the whole fails, the part after the last "=" of a chain. */
     static MathNode parseLatex(String latex, boolean complex) {
         if (latex.isBlank()) {
@@ -169,8 +198,9 @@ final class AnswerExtractor {
         if (e == null) {
             return new Candidate(null, "");
         }
+        String trimmed = e.strip().replaceAll("\\.+$", "");
         try {
-            return new Candidate(MathParser.parse(e.replace('\n', ' '), Complexity.looksComplex(e)), e);
+            return new Candidate(MathParser.parse(trimmed.replace('\n', ' '), Complexity.looksComplex(e)), e);
         } catch (MathParser.ParseException | ArithmeticException ex) {
             return new Candidate(null, e);
         }
@@ -228,7 +258,7 @@ final class AnswerExtractor {
         rules.add(rule(chain, 300, Kind.LATEX, Pattern.DOTALL));
         rules.add(rule(chain(true), BOXED_PRIORITY, Kind.LATEX, Pattern.DOTALL));
         // a bare \boxed{...} anywhere: where it ends is settled by brace matching in the normaliser
-        rules.add(rule("(?<fbx>\\\\boxed\\{.+\\})", BOXED_PRIORITY, Kind.LATEX, Pattern.DOTALL));
+        rules.add(rule("(?<fbx>\\\\(?:boxed|fbox)\\{.+\\})", BOXED_PRIORITY, Kind.LATEX, Pattern.DOTALL));
         return List.copyOf(rules);
     }
 

@@ -54,8 +54,8 @@ final class Equivalence {
 
     boolean equal(MathNode gold, MathNode pred) {
         deadline.check();
-        gold = expandPlusMinus(gold);
-        pred = expandPlusMinus(pred);
+        gold = MatrixArithmetic.evaluate(expandPlusMinus(gold));
+        pred = MatrixArithmetic.evaluate(expandPlusMinus(pred));
         if (!options.strict()) {
             pred = renameVariables(gold, pred);
         }
@@ -126,8 +126,8 @@ final class Equivalence {
         if (gold instanceof Interval || pred instanceof Interval || gold instanceof Union || pred instanceof Union) {
             return false;
         }
-        List<MathNode> g = items(gold);
-        List<MathNode> p = items(pred);
+        List<MathNode> g = gold instanceof SetOf ? distinct(items(gold)) : items(gold);
+        List<MathNode> p = pred instanceof SetOf ? distinct(items(pred)) : items(pred);
         if (g.size() != p.size()) {
             return false;
         }
@@ -139,6 +139,11 @@ final class Equivalence {
             return ordered(g, p); // the prediction's set is read in its written order
         }
         return unordered(g, p);
+    }
+
+    /** A set's elements without repeats (written twice is listed once, as in a set). */
+    private static List<MathNode> distinct(List<MathNode> items) {
+        return items.stream().distinct().toList();
     }
 
     private static List<MathNode> items(MathNode n) {
@@ -251,6 +256,14 @@ final class Equivalence {
         if (variable < 0 || !(ops.get(variable) instanceof Sym || ops.get(variable) instanceof Fn)) {
             return r;
         }
+        if (ops.get(variable) instanceof Fn(String name, var args) && name.equals("Abs") && args.getFirst() instanceof Sym) {
+            MathNode inner = relationAsSet(new Rel(replaceAt(ops, variable, args.getFirst()), r.ops()));
+            if (inner instanceof Interval(MathNode lo, MathNode hi, boolean lOpen, boolean hOpen) && !hi.equals(Const.INFINITY)) {
+                // lo <= |x| <= hi is [-hi, -lo] U [lo, hi]
+                return new Union(List.of(new Interval(new Neg(hi), new Neg(lo), hOpen, lOpen), new Interval(lo, hi, lOpen, hOpen)));
+            }
+            return r;
+        }
         MathNode lo = new Neg(Const.INFINITY);
         MathNode hi = Const.INFINITY;
         boolean loOpen = true;
@@ -292,6 +305,12 @@ final class Equivalence {
             }
         }
         return new Interval(lo, hi, loOpen, hiOpen);
+    }
+
+    private static List<MathNode> replaceAt(List<MathNode> list, int index, MathNode value) {
+        List<MathNode> copy = new ArrayList<>(list);
+        copy.set(index, value);
+        return copy;
     }
 
     private boolean relationsEqual(Rel g, Rel p) {
@@ -397,9 +416,10 @@ final class Equivalence {
             }
         }
         if (g instanceof Fn(String gn, var ga) && gn.equals("Ratio") && p instanceof Fn(String pn, var pa) && pn.equals("Ratio")) {
-            if (ordered(ga, pa)) {
-                return true;
-            }
+            // 7:32 = 14:64, but 12:00 is a time, not a division by zero
+            ExactValue a = ExactValue.evaluate(new Div(ga.get(0), ga.get(1)));
+            ExactValue b = ExactValue.evaluate(new Div(pa.get(0), pa.get(1)));
+            return ordered(ga, pa) || (a != null && a.equals(b));
         }
         if (isFloatAtom(g) || isFloatAtom(p)) {
             BigDecimal a = decimalValue(g);

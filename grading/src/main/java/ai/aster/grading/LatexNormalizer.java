@@ -26,7 +26,7 @@ final class LatexNormalizer {
     private static final Pattern THOUSANDS_BRACE = Pattern.compile("(\\d)\\{,\\}(?=\\d{3})");
     private static final Pattern AND_OR = Pattern.compile(
             "(?:,?\\s*\\\\text\\s*\\{\\s*(?:and|or)\\s*\\}|(?<![a-zA-Z\\\\]),?\\s*\\b(?:and|or)\\b(?![a-zA-Z]))");
-    private static final Pattern SPACES = Pattern.compile("\\\\(?:quad|qquad|[,;: ])");
+    private static final Pattern SPACES = Pattern.compile("(?<!\\\\)\\\\(?:quad|qquad|[,;: ])");
     private static final Pattern DEGREES = Pattern.compile("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?|\\\\circ|°|\\\\degree(?![a-zA-Z])");
     private static final Pattern PERCENT_WORD = Pattern.compile(
             "\\s*\\\\text\\s*\\{\\s*(?:percent|percentage|pct)\\s*\\}|\\s*\\b(?:percentage|percent|pct)\\b");
@@ -45,7 +45,11 @@ final class LatexNormalizer {
     private LatexNormalizer() {}
 
     static String normalize(String latex, Boxed boxed) {
-        String t = unbox(latex, boxed);
+        String t = latex;
+        if (!t.contains("matrix") && !t.contains("array")) {
+            t = DOUBLE_BACKSLASH_COMMAND.matcher(t).replaceAll(Matcher.quoteReplacement("\\"));
+        }
+        t = unbox(t, boxed);
         t = LEFT_RIGHT.matcher(t).replaceAll(m -> Matcher.quoteReplacement(m.group(1).equals(".") ? "" : m.group(1)));
         t = t.replace("\\lbrace", "\\{").replace("\\rbrace", "\\}").replace("\\lvert", "|").replace("\\rvert", "|")
                 .replace("\\vert", "|");
@@ -60,9 +64,6 @@ final class LatexNormalizer {
         t = DEGREES.matcher(t).replaceAll("");
         t = t.replace("\\ldots", " ").replace("\\dots", " ").replace("\\cdots", " ");
         t = t.replace('\n', ' ').replace('\t', ' ');
-        if (!t.contains("matrix") && !t.contains("array")) {
-            t = DOUBLE_BACKSLASH_COMMAND.matcher(t).replaceAll(Matcher.quoteReplacement("\\"));
-        }
         t = t.replace("infinity", "\\infty").replace("\\infty", "\\infty ");
         t = stripUnits(t.strip());
         t = stripTrailingPunctuation(t);

@@ -132,6 +132,16 @@ final class MathParser {
             if (op == null) {
                 break;
             }
+            if (op.equals("~")) {
+                // "x = 1/3 \approx 0.33" keeps the exact value; a lone "x \approx 11" reads as an equation
+                MathNode approx = ratio();
+                if (ops.contains("=")) {
+                    continue;
+                }
+                operands.add(approx);
+                ops.add("=");
+                continue;
+            }
             if (op.equals("in")) {
                 // "x \in S" is the set S
                 MathNode set = ratio();
@@ -156,7 +166,7 @@ final class MathParser {
             {"\\leqslant", "<="}, {"\\geqslant", ">="}, {"\\leq", "<="}, {"\\geq", ">="}, {"\\neq", "!="},
             {"\\le", "<="}, {"\\ge", ">="}, {"\\ne", "!="}, {"\\lt", "<"}, {"\\gt", ">"}, {"\\in", "in"},
             {"<=", "<="}, {">=", ">="}, {"!=", "!="}, {"=<", "<="}, {"=>", ">="}, {"≤", "<="}, {"≥", ">="},
-            {"≠", "!="}, {"==", "="}, {"=", "="}, {"<", "<"}, {">", ">"}, {"\\equiv", "="}};
+            {"≠", "!="}, {"\\approx", "~"}, {"≈", "~"}, {"==", "="}, {"=", "="}, {"<", "<"}, {">", ">"}, {"\\equiv", "="}};
         for (String[] t : table) {
             if (s.startsWith(t[0], pos) && !(t[0].startsWith("\\") && letterAt(pos + t[0].length()))) {
                 pos += t[0].length();
