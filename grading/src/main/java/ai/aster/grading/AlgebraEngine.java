@@ -1,8 +1,11 @@
 package ai.aster.grading;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,6 +13,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.matheclipse.core.basic.Config;
+import org.matheclipse.core.eval.EvalEngine;
 import org.matheclipse.core.eval.ExprEvaluator;
 import org.matheclipse.core.interfaces.IExpr;
 
@@ -24,19 +29,59 @@ final class AlgebraEngine implements AutoCloseable {
 
     private static final int QUEUE = 256;
 
+    static {
+        // Symja's size limits are process-wide settings: answers are small, so an expression that blows up
+        // (a high power expanded, a huge integer) fails at once instead of running until a stop request is
+        // noticed, which Symja checks only between evaluation steps
+        Config.MAX_POLYNOMIAL_DEGREE = 200;
+        Config.MAX_AST_SIZE = 50_000;
+        Config.MAX_BIT_LENGTH = 100_000;
+    }
+
     private final ThreadPoolExecutor pool;
-    private final ThreadLocal<ExprEvaluator> evaluators = ThreadLocal.withInitial(() -> new ExprEvaluator(false, (short) 0));
+    private final CountDownLatch started;
+    // a history of 0 entries fails in Symja 3.0.0 (EvalHistory.addInOut indexes past it); 10 is a small ring
+    // Symja prints its messages ("Simplify: ...") to the engine's streams: a grader's output is its verdict only
+    private final ThreadLocal<ExprEvaluator> evaluators = ThreadLocal.withInitial(() -> {
+        PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
+        EvalEngine engine = new EvalEngine("aster-grading", Config.DEFAULT_RECURSION_LIMIT, Config.DEFAULT_ITERATION_LIMIT,
+                silent, silent, true);
+        return new ExprEvaluator(engine, false, (short) 10);
+    });
 
     AlgebraEngine(int threads) {
+        started = new CountDownLatch(threads);
         AtomicInteger n = new AtomicInteger();
         pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "aster-grading-symja-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
-        // start Symja (about a second of class initialisation) before the first comparison needs it
+        // start Symja (about a second of class initialisation, several on a loaded machine) before the first
+        // comparison needs it
         for (int i = 0; i < threads; i++) {
-            pool.execute(() -> evaluators.get().eval("1+1"));
+            pool.execute(() -> {
+                try {
+                    evaluators.get().eval("1+1");
+                } finally {
+                    started.countDown();
+                }
+            });
+        }
+    }
+
+    /**
+     * Waits for Symja's one-time start. Its time is not charged to a comparison's timeout (the caller's deadline
+     * is extended by it): a cold start on a loaded machine would otherwise make the first comparisons' verdicts
+     * depend on timing.
+     */
+    private boolean awaitStarted() {
+        try {
+            started.await();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -45,6 +90,11 @@ final class AlgebraEngine implements AutoCloseable {
      * variables, its value to 50 digits is below 1e-40. Empty when Symja cannot tell by the deadline.
      */
     Optional<Boolean> isZero(String expression, boolean closedForm, Deadline deadline) {
+        long waitStart = System.nanoTime();
+        if (!awaitStarted()) {
+            return Optional.empty();
+        }
+        deadline.extend(System.nanoTime() - waitStart);
         Evaluation task = new Evaluation(expression, closedForm);
         Future<Boolean> future;
         try {
@@ -96,11 +146,16 @@ final class AlgebraEngine implements AutoCloseable {
                 return false;
             }
             try {
-                IExpr simplified = ev.eval("Simplify(" + expression + ")");
-                if (simplified.isZero()) {
-                    return true;
+                // cheapest first: polynomials expand to 0, rational functions combine to 0, the rest simplifies
+                for (String transform : new String[] {"Expand", "Together", "Simplify"}) {
+                    if (stopped) {
+                        return false;
+                    }
+                    if (ev.eval(transform + "(" + expression + ")").isZero()) {
+                        return true;
+                    }
                 }
-                if (closedForm) {
+                if (closedForm && !stopped) {
                     IExpr small = ev.eval("Abs(N(" + expression + ", 50)) < 10^(-40)");
                     return small.isTrue();
                 }

@@ -2,8 +2,17 @@ package ai.aster.grading;
 
 import java.time.Duration;
 
-/** A point in time after which work on one grading call stops; checked by the regexes and the evaluators. */
-record Deadline(long nanos) {
+/**
+ * A point in time after which work on one comparison stops; checked by the regexes and the evaluators. Used by
+ * one thread at a time (the comparison's); {@link #extend} moves it out by time that must not count.
+ */
+final class Deadline {
+
+    private long nanos;
+
+    private Deadline(long nanos) {
+        this.nanos = nanos;
+    }
 
     /** Thrown where work passes its deadline; the comparison counts as not equal. */
     static final class Expired extends RuntimeException {
@@ -14,6 +23,11 @@ record Deadline(long nanos) {
 
     static Deadline after(Duration d) {
         return new Deadline(System.nanoTime() + d.toNanos());
+    }
+
+    /** Moves the deadline out, for time spent waiting on something that is not this comparison's work. */
+    void extend(long extraNanos) {
+        nanos += extraNanos;
     }
 
     boolean passed() {
