@@ -36,11 +36,15 @@ final class AnswerExtractor {
 
     private enum Kind { LATEX, EXPR }
 
-    private record Rule(Pattern pattern, int priority, Kind kind) {}
+    /** A pattern; {@code needsBox} when it can only match text that has a {@code \\boxed} or {@code \\fbox}. */
+    private record Rule(Pattern pattern, int priority, Kind kind, boolean needsBox) {}
 
     /** {@code \boxed{}} ranks with "final answer is ... I hope", as Math-Verify's own tests configure it. */
     private static final int BOXED_PRIORITY = 0;
     private static final String[] LATEX_GROUP_KINDS = {"dd", "db", "id", "ip", "ib", "fr", "bx"};
+
+    /** Stands for an escaped dollar while the patterns run, so that "$" always delimits math. */
+    private static final String ESCAPED_DOLLAR = "\uE000";
 
     private static final List<Rule> LATEX_RULES = latexRules();
     private static final List<Rule> EXPR_RULES = exprRules();
@@ -58,12 +62,17 @@ final class AnswerExtractor {
             }
         }
         TreeMap<Integer, List<Rule>> byPriority = new TreeMap<>();
+        // the box patterns scan the rest of the text from every opening delimiter: skip them when there is no box
+        boolean boxed = text.contains("\\boxed") || text.contains("\\fbox");
         for (ExtractionTarget t : targets) {
             for (Rule r : t == ExtractionTarget.LATEX ? LATEX_RULES : EXPR_RULES) {
+                if (r.needsBox() && !boxed) {
+                    continue;
+                }
                 byPriority.computeIfAbsent(r.priority(), k -> new ArrayList<>()).add(r);
             }
         }
-        CharSequence guarded = deadline.guard(text);
+        CharSequence guarded = deadline.guard(text.replace("\\$", ESCAPED_DOLLAR));
         String fallback = "";
         for (Map.Entry<Integer, List<Rule>> group : byPriority.entrySet()) {
             record Hit(MatchResult m, int start, int end, Kind kind) {}
@@ -101,6 +110,7 @@ final class AnswerExtractor {
                 if (value == null) {
                     continue;
                 }
+                value = value.replace(ESCAPED_DOLLAR, "\\$");
                 String normalized = LatexNormalizer.normalize(value, kind.equals("bx") ? Boxed.LAST : Boxed.ALL);
                 texts.add(normalized);
                 MathNode node = parseLatex(normalized, Complexity.looksComplex(normalized));
@@ -198,6 +208,7 @@ final class AnswerExtractor {
         if (e == null) {
             return new Candidate(null, "");
         }
+        e = e.replace(ESCAPED_DOLLAR, "\\$");
         String trimmed = e.strip().replaceAll("\\.+$", "");
         try {
             return new Candidate(MathParser.parse(trimmed.replace('\n', ' '), Complexity.looksComplex(e)), e);
@@ -256,9 +267,10 @@ final class AnswerExtractor {
         rules.add(rule("(?i:answer):.{0,50}?" + chain, 100, Kind.LATEX, Pattern.DOTALL));
         rules.add(rule("(?i:answer).{0,50}?" + chain, 200, Kind.LATEX, Pattern.DOTALL));
         rules.add(rule(chain, 300, Kind.LATEX, Pattern.DOTALL));
-        rules.add(rule(chain(true), BOXED_PRIORITY, Kind.LATEX, Pattern.DOTALL));
+        rules.add(new Rule(Pattern.compile(chain(true), Pattern.DOTALL), BOXED_PRIORITY, Kind.LATEX, true));
         // a bare \boxed{...} anywhere: where it ends is settled by brace matching in the normaliser
-        rules.add(rule("(?<fbx>\\\\(?:boxed|fbox)\\{.+\\})", BOXED_PRIORITY, Kind.LATEX, Pattern.DOTALL));
+        rules.add(new Rule(Pattern.compile("(?<fbx>\\\\(?:boxed|fbox)\\{.+\\})", Pattern.DOTALL), BOXED_PRIORITY,
+                Kind.LATEX, true));
         return List.copyOf(rules);
     }
 
@@ -272,12 +284,9 @@ final class AnswerExtractor {
     }
 
     private static String environment(String p, boolean boxed) {
-        String displayDollar = "(?:[^$]|\\$(?!\\$))";
-        String displayBracket = "(?:[^\\\\]|\\\\(?!\\]))";
-        String inlineDollar = "(?:\\\\[$]|[^\\n$])";
-        String inlineParen = "(?:[^\\\\\\n]|\\\\(?!\\)))";
-        String inlineBracket = "[^\\n\\]\\[]";
-        String[] contents = {displayDollar, displayBracket, inlineDollar, inlineParen, inlineBracket};
+        // single-character classes only: Java's regex engine recurses once per repetition of a group such as
+        // (?:a|b)+, which overflows the stack on a long output; escaped dollars are masked before matching
+        String[] contents = {".", ".", "[^\\n$]", "[^\\n]", "[^\\n\\]\\[]"};
         for (int i = 0; i < contents.length; i++) {
             String c = contents[i];
             contents[i] = boxed ? c + "*?\\\\boxed\\{" + c + "+?\\}" + c + "*?" : c + "+?";
@@ -297,6 +306,6 @@ final class AnswerExtractor {
     }
 
     private static Rule rule(String regex, int priority, Kind kind, int flags) {
-        return new Rule(Pattern.compile(regex, flags), priority, kind);
+        return new Rule(Pattern.compile(regex, flags), priority, kind, false);
     }
 }

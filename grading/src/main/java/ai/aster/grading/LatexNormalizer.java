@@ -23,7 +23,7 @@ final class LatexNormalizer {
             "\\\\!\\s*|\\\\displaystyle|\\\\textstyle|\\\\text\\s*\\{\\s*\\}|\\\\\\$|\\$|(?<!\\\\)[\"]|\\\\mathrm\\{th\\}|\\\\limits");
     private static final Pattern STYLE_TEXT = Pattern.compile("\\\\(?:mathrm|mathit|mathbf|mathsf|textnormal|textbf|textit|textrm|mbox|hbox)(?=\\s*\\{)");
     private static final Pattern FRAC = Pattern.compile("\\\\[dtc]frac(?![a-zA-Z])");
-    private static final Pattern THOUSANDS_BRACE = Pattern.compile("(\\d)\\{,\\}(?=\\d{3})");
+    private static final Pattern THOUSANDS_BRACE = Pattern.compile("(\\d)\\s*\\{\\s*,\\s*\\}\\s*(?=\\d{3})");
     private static final Pattern AND_OR = Pattern.compile(
             "(?:,?\\s*\\\\text\\s*\\{\\s*(?:and|or)\\s*\\}|(?<![a-zA-Z\\\\]),?\\s*\\b(?:and|or)\\b(?![a-zA-Z]))");
     private static final Pattern SPACES = Pattern.compile("(?<!\\\\)\\\\(?:quad|qquad|[,;: ])");
