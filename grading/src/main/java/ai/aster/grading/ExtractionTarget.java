@@ -7,5 +7,15 @@ package ai.aster.grading;
  */
 public enum ExtractionTarget {
     LATEX,
-    EXPR
+    EXPR;
+
+    /** The target named as in Math-Verify's options ({@code "latex"}, {@code "expr"}; any case). */
+    public static ExtractionTarget fromName(String name) {
+        for (ExtractionTarget t : values()) {
+            if (t.name().equalsIgnoreCase(name == null ? "" : name.strip())) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown extraction target '" + name + "' (expected latex or expr)");
+    }
 }
