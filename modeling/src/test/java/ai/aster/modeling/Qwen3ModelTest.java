@@ -51,7 +51,7 @@ class Qwen3ModelTest {
     }
 
     static float[] slice(int[] tokens, int n, Qwen3Model m) {
-        return m.logitsWithoutCache(java.util.Arrays.copyOf(tokens, n));
+        return m.fullSequenceLogits(java.util.Arrays.copyOf(tokens, n));
     }
 
     @Test
@@ -96,7 +96,7 @@ class Qwen3ModelTest {
             // mixed prefill batch of different lengths
             float[][] batched = model.forward(caches, chunks);
             for (int i = 0; i < prompts.length; i++) {
-                assertClose(model.logitsWithoutCache(prompts[i]), batched[i], 1e-4);
+                assertClose(model.fullSequenceLogits(prompts[i]), batched[i], 1e-4);
             }
             // then decode steps with one token each, and a mixed step (one prefill chunk among decodes)
             int[][] seqs = prompts.clone();
@@ -111,7 +111,7 @@ class Qwen3ModelTest {
                 }
                 float[][] out = model.forward(caches, next);
                 for (int i = 0; i < seqs.length; i++) {
-                    assertClose(model.logitsWithoutCache(seqs[i]), out[i], 1e-4);
+                    assertClose(model.fullSequenceLogits(seqs[i]), out[i], 1e-4);
                     assertEquals(seqs[i].length, caches.get(i).length());
                 }
             }
@@ -143,7 +143,7 @@ class Qwen3ModelTest {
                     }
                     float[][] out = model.forward(caches, next);
                     for (int i = 0; i < seqs.length; i++) {
-                        assertClose(model.logitsWithoutCache(seqs[i]), out[i], 1e-4);
+                        assertClose(model.fullSequenceLogits(seqs[i]), out[i], 1e-4);
                     }
                 }
             } finally {
@@ -166,12 +166,12 @@ class Qwen3ModelTest {
                 int[] whole = new int[57];
                 System.arraycopy(tokens, 0, whole, 0, 45);
                 System.arraycopy(suffix, 0, whole, 45, 12);
-                assertClose(model.logitsWithoutCache(whole), reused, 1e-4);
+                assertClose(model.fullSequenceLogits(whole), reused, 1e-4);
                 // the source cache is unchanged: extending it still matches its own recompute
                 float[] next = model.forward(List.of(full), List.of(new int[] {3}))[0];
                 int[] extended = java.util.Arrays.copyOf(tokens, 61);
                 extended[60] = 3;
-                assertClose(model.logitsWithoutCache(extended), next, 1e-4);
+                assertClose(model.fullSequenceLogits(extended), next, 1e-4);
             }
         }
     }
@@ -183,11 +183,11 @@ class Qwen3ModelTest {
             // 300 tokens, then a 1000-token chunk on top (two query blocks, the first offset by the past)
             model.forward(List.of(cache), List.of(java.util.Arrays.copyOf(tokens, 300)));
             float[] out = model.forward(List.of(cache), List.of(java.util.Arrays.copyOfRange(tokens, 300, 1300)))[0];
-            assertClose(model.logitsWithoutCache(tokens), out, 1e-4);
+            assertClose(model.fullSequenceLogits(tokens), out, 1e-4);
             float[] next = model.forward(List.of(cache), List.of(new int[] {4}))[0];
             int[] extended = java.util.Arrays.copyOf(tokens, 1301);
             extended[1300] = 4;
-            assertClose(model.logitsWithoutCache(extended), next, 1e-4);
+            assertClose(model.fullSequenceLogits(extended), next, 1e-4);
         }
     }
 
