@@ -3,7 +3,6 @@ package ai.aster.modeling;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -13,19 +12,22 @@ import java.util.Random;
  * lowest id on ties) at temperature 0. Filters apply in vLLM's order: temperature, then top-k, then top-p over
  * what top-k kept. Reported log-probabilities are the raw log-softmax of the unmodified logits (see {@link Sample}).
  *
- * <p>Nothing vocabulary-sized is sorted or copied into Java; per token only candidates and scalars cross:
+ * <p>Nothing vocabulary-sized is sorted or copied into Java; per token only candidates, block sums and scalars
+ * cross, and the vocabulary-sized work is a few fused native passes (softmax, block sums, one comparison):
  * <ul>
  * <li>top-k up to {@value #TOP_K_IN_JAVA}: the k best come from one native {@code topk}; the draw walks them in
  * descending order, exactly as a full sort would (same token for the same seed);
- * <li>otherwise the {@value #CANDIDATES} best come first: when top-p's nucleus lies inside them (a peaked
- * distribution, the usual case for a trained model) the draw walks them as a full sort would;
- * <li>when the nucleus is larger (flat distributions, e.g. random weights or high temperature), the draw inverts
- * the cumulative distribution in token-id order natively and accepts the token when it belongs to the nucleus
- * (the mass of the tokens ranked above it is below top_p), redrawing otherwise. The accepted token has exactly
- * top-p's distribution (the nucleus renormalised), though for a given seed it is not the token a sorted walk
- * would pick. Plain temperature sampling (no top-k, top-p 1) draws the same way and never rejects.
+ * <li>otherwise, when the {@value #CANDIDATES} most likely tokens can hold top-p's nucleus (a peaked distribution,
+ * the usual case for a trained model), they are fetched and, when they do hold it, walked as a full sort would;
+ * <li>when the nucleus is larger (flat distributions: random weights, high temperature), the draw inverts the
+ * cumulative distribution in token-id order (block sums in Java, then one block) and accepts the token when it
+ * belongs to the nucleus, i.e. the tokens ranked above it weigh less than top_p; otherwise it draws again. The
+ * accepted token has exactly top-p's distribution (the nucleus renormalised), though for a given seed it is not
+ * the token a sorted walk would pick. Plain temperature sampling (no top-k, top-p 1) draws the same way and never
+ * redraws. A top_p far below the nucleus's share of a flat distribution redraws about 1/top_p times.
  * </ul>
- * Weights are computed in float64 natively, so the cumulative sums are exact enough for the nucleus boundary.
+ * Native arithmetic is float32 (as vLLM's); tokens tied in probability with a token at the nucleus boundary count
+ * as ranked above it (a full sort would order them by id).
  */
 public final class LogitsSampler implements Sampler {
 
@@ -33,8 +35,6 @@ public final class LogitsSampler implements Sampler {
     static final int TOP_K_IN_JAVA = 1024;
     /** Best tokens fetched first when top-k is off: enough to hold a trained model's nucleus. */
     static final int CANDIDATES = 64;
-    /** Candidates tried before rejection when top-p is small (rejection would then redraw often). */
-    private static final int MORE_CANDIDATES = 4096;
 
     private final SamplingParams params;
     private final Random random;
@@ -60,7 +60,6 @@ public final class LogitsSampler implements Sampler {
         int vocab = logits.vocab();
         NDArray raw = logits.logitsRow(row); // (vocab) float32
         double invT = 1.0 / params.temperature();
-        double max = logits.maxLogit(row);
         int k = params.topK() > 0 ? Math.min(params.topK(), vocab) : vocab;
         if (k < vocab && k <= TOP_K_IN_JAVA) {
             // top-k: the k best in descending order; temperature and top-p over them only, as a full sort would
@@ -68,78 +67,139 @@ public final class LogitsSampler implements Sampler {
             double[] w = new double[k];
             double total = 0;
             for (int i = 0; i < k; i++) {
-                w[i] = Math.exp((best.values[i] - max) * invT);
+                w[i] = Math.exp((best.values[i] - best.values[0]) * invT);
                 total += w[i];
             }
-            int keep = k;
-            if (params.topP() < 1) {
-                // the smallest prefix whose share of the top-k mass reaches top_p; at least one token
-                double share = 0;
-                for (int i = 0; i < k; i++) {
-                    share += w[i] / total;
-                    if (share >= params.topP()) {
-                        keep = i + 1;
-                        break;
-                    }
-                }
-            }
-            return best.ids[walk(w, keep, sum(w, keep))];
+            return best.ids[walk(w, nucleusSize(w, k, total))];
         }
-        // (vocab) float64 weights exp((l - max) / T); tokens cut by a large top-k get weight 0
-        NDArray weights = raw.toType(DataType.FLOAT64, false).sub(max).mul(invT).exp();
+        // (vocab) probabilities after temperature, in one fused native softmax
+        NDArray p = raw.mul((float) invT).softmax(0); // a float scalar: a double one takes a slow mixed-type path
+        double total = 1;
         if (k < vocab) {
+            // a top-k too large to walk in Java: zero what it cuts (ties with the k-th value stay in)
             float kth = raw.topK(k, 0, true, false).get(0).min().toFloatArray()[0];
-            weights = weights.mul(raw.gte(kth));
+            p = p.mul(raw.gte(kth));
+            total = p.sum().toFloatArray()[0];
         }
-        double total = weights.sum().toDoubleArray()[0];
         double nucleus = params.topP() < 1 ? params.topP() * total : Double.POSITIVE_INFINITY;
-        if (params.topP() < 1) {
-            int n = Math.min(CANDIDATES, k);
-            while (true) {
-                Best best = best(raw, n);
-                double[] w = new double[n];
-                double cumulative = 0;
-                for (int i = 0; i < n; i++) {
-                    w[i] = Math.exp((best.values[i] - max) * invT);
-                    cumulative += w[i];
-                    if (cumulative >= nucleus) {
-                        // the nucleus is the first i + 1 candidates: walk them as a full sort would
-                        return best.ids[walk(w, i + 1, cumulative)];
-                    }
+        if (params.topP() < 1 && CANDIDATES * (double) p.max().toFloatArray()[0] >= nucleus) {
+            // the nucleus may lie within the best few (a peaked distribution): then walk them as a full sort would
+            Best best = best(p, Math.min(CANDIDATES, k));
+            double[] w = new double[best.ids.length];
+            double cumulative = 0;
+            for (int i = 0; i < w.length; i++) {
+                w[i] = best.values[i];
+                cumulative += w[i];
+                if (cumulative >= nucleus) {
+                    return best.ids[walk(w, i + 1)];
                 }
-                // a small top_p over a flat distribution would reject most draws: widen the candidates instead
-                if (n >= MORE_CANDIDATES || n >= k || params.topP() >= 0.5) {
-                    break;
-                }
-                n = Math.min(MORE_CANDIDATES, k);
             }
         }
-        NDArray cumulative = weights.cumSum(0); // (vocab), token-id order
+        // invert the cumulative distribution in id order: per-block sums come to Java, then the one block the
+        // target falls in; redraw while the token is outside the nucleus
+        Blocks blocks = new Blocks(p, vocab);
         while (true) {
-            double target = random.nextDouble() * total;
-            // first id whose cumulative weight exceeds the target: weight-0 tokens are never chosen
-            int t = (int) cumulative.lte(target).sum().toLongArray()[0];
-            if (t >= vocab) {
-                continue; // the target fell in the last rounding gap of the sum; draw again
+            double target = random.nextDouble() * blocks.total;
+            int t = blocks.find(target);
+            if (t < 0) {
+                continue; // the target fell in the last rounding gap of the sums; draw again
             }
             if (nucleus == Double.POSITIVE_INFINITY) {
                 return t;
             }
-            // in the nucleus when the tokens ranked above it (heavier, or as heavy with a lower id) weigh < top_p
-            NDArray wt = TensorOps.slice(weights, 0, t, t + 1);
-            double above = weights.mul(weights.gt(wt)).sum().toDoubleArray()[0];
-            if (t > 0) {
-                NDArray lower = TensorOps.slice(weights, 0, 0, t);
-                above += lower.mul(lower.eq(wt)).sum().toDoubleArray()[0];
-            }
+            // in the nucleus when the tokens ranked above it weigh less than top_p (ties count as above)
+            float pt = blocks.value;
+            double above = p.mul(p.gte(pt)).sum().toFloatArray()[0] - pt;
             if (above < nucleus) {
                 return t;
             }
         }
     }
 
+    /** The smallest prefix (most likely first) whose share of {@code total} reaches top_p; at least one token. */
+    private int nucleusSize(double[] w, int n, double total) {
+        if (params.topP() >= 1) {
+            return n;
+        }
+        double share = 0;
+        for (int i = 0; i < n; i++) {
+            share += w[i] / total;
+            if (share >= params.topP()) {
+                return i + 1;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A probability row cut into blocks of {@value #BLOCK} tokens: the block sums (about vocab / 128 values) are
+     * copied to Java once per sample, and a draw copies only the block its target falls in.
+     */
+    private static final class Blocks {
+        private static final int BLOCK = 128;
+        private final NDArray p;
+        private final int vocab;
+        private final double[] sums; // per block, the last one possibly short
+        final double total;
+        float value; // probability of the token the last find returned
+
+        Blocks(NDArray p, int vocab) {
+            this.p = p;
+            this.vocab = vocab;
+            int full = vocab / BLOCK;
+            int n = (vocab + BLOCK - 1) / BLOCK;
+            sums = new double[n];
+            if (full > 0) {
+                float[] s = TensorOps.slice(p, 0, 0, (long) full * BLOCK).reshape(full, BLOCK).sum(new int[] {1})
+                        .toFloatArray();
+                for (int i = 0; i < full; i++) {
+                    sums[i] = s[i];
+                }
+            }
+            if (n > full) {
+                sums[full] = TensorOps.slice(p, 0, (long) full * BLOCK, vocab).sum().toFloatArray()[0];
+            }
+            double t = 0;
+            for (double v : sums) {
+                t += v;
+            }
+            total = t;
+        }
+
+        /** The token whose cumulative probability (in id order) first exceeds target, or -1 past the end. */
+        int find(double target) {
+            double before = 0;
+            for (int b = 0; b < sums.length; b++) {
+                if (before + sums[b] > target && sums[b] > 0) {
+                    int from = b * BLOCK;
+                    float[] values = TensorOps.slice(p, 0, from, Math.min(vocab, from + BLOCK)).toFloatArray();
+                    double u = target - before;
+                    int last = -1;
+                    for (int i = 0; i < values.length; i++) {
+                        if (values[i] > 0) {
+                            last = i;
+                            u -= values[i];
+                            if (u < 0) {
+                                break;
+                            }
+                        }
+                    }
+                    // a block's float sum and its values' double sum differ in the last bits: stay in the block
+                    value = values[last];
+                    return from + last;
+                }
+                before += sums[b];
+            }
+            return -1;
+        }
+    }
+
     /** Draws an index among the first {@code keep} weights (most likely first) by walking their cumulative sum. */
-    private int walk(double[] w, int keep, double total) {
+    private int walk(double[] w, int keep) {
+        double total = 0;
+        for (int i = 0; i < keep; i++) {
+            total += w[i];
+        }
         double u = random.nextDouble() * total;
         for (int i = 0; i < keep; i++) {
             u -= w[i];
@@ -148,14 +208,6 @@ public final class LogitsSampler implements Sampler {
             }
         }
         return keep - 1;
-    }
-
-    private static double sum(double[] w, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += w[i];
-        }
-        return s;
     }
 
     /** The n largest of a row, largest first, ties by lower id (the order of a stable full sort). */

@@ -254,4 +254,51 @@ class Qwen3ModelTest {
             assertEquals(0, cache.length());
         }
     }
+
+    @Test
+    void recomputeIsForwardWithAFreshCacheAndAgreesWithTheTrainingPath() {
+        int[] tokens = randomTokens(30, 60);
+        float[] recompute = model.logitsWithoutCache(tokens);
+        assertClose(model.fullSequenceLogits(tokens), recompute, 1e-4);
+        try (KvCache cache = model.newCache()) {
+            assertClose(model.forward(List.of(cache), List.of(tokens))[0], recompute, 0);
+        }
+    }
+
+    @Test
+    void stepLogitsAreInTheCallersOrderAndSamplingLeavesNothingBehind() {
+        // a prefill first and decodes after it: the model runs decodes first, the rows come back in this order
+        int[][] prompts = {randomTokens(9, 70), randomTokens(3, 71), randomTokens(6, 72)};
+        List<KvCache> caches = new ArrayList<>();
+        for (int i = 0; i < prompts.length; i++) {
+            caches.add(model.newCache());
+        }
+        try {
+            model.forward(caches.subList(1, 3), List.of(prompts[1], prompts[2]));
+            int before = model.managedArrays();
+            List<int[]> step = List.of(prompts[0], new int[] {5}, new int[] {6});
+            SamplingParams[] settings = {SamplingParams.greedy(), new SamplingParams(0.7, 0.9, 0, 1, 3),
+                    new SamplingParams(1.0, 1, 5, 2, 0)};
+            try (StepLogits logits = model.forwardLogits(caches, step)) {
+                assertEquals(3, logits.batch());
+                int[] seq1 = java.util.Arrays.copyOf(prompts[1], 4);
+                seq1[3] = 5;
+                int[] seq2 = java.util.Arrays.copyOf(prompts[2], 7);
+                seq2[6] = 6;
+                int[][] whole = {prompts[0], seq1, seq2};
+                for (int i = 0; i < 3; i++) {
+                    float[] expected = model.fullSequenceLogits(whole[i]);
+                    assertClose(expected, logits.row(i), 1e-4);
+                    assertEquals(FullSortSampler.argmax(expected), Sampler.of(SamplingParams.greedy()).sample(logits, i).tokenId());
+                    for (SamplingParams p : settings) {
+                        Sample s = Sampler.of(p).sample(logits, i);
+                        assertEquals(expected[s.tokenId()] - FullSortSampler.logSumExp(expected), s.logprob(), 1e-4);
+                    }
+                }
+            }
+            assertEquals(before, model.managedArrays());
+        } finally {
+            caches.forEach(KvCache::close);
+        }
+    }
 }
