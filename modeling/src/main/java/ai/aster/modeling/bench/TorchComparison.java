@@ -20,12 +20,16 @@ import java.util.Random;
 /**
  * Single-stream decode of one model folder by this library and by eager PyTorch fp32 (the script
  * {@code bench/torch_eager_decode.py} in a child process), greedy and with sampling at temperature 0.6 / top-p
- * 0.95, on the wall clock. Each arm runs a 16-token prompt's prefill plus N decode steps; rounds alternate between
- * the two processes and every arm keeps its best round. Ours samples through {@link Sampler} on the step's native
- * logits and reports each token's log-probability (the serving path); PyTorch does what transformers' generate()
- * does (argmax, or temperature, TopPLogitsWarper's sort, softmax, multinomial) without log-probabilities.
+ * 0.95, on the wall clock. Each arm runs a 16-token prompt's prefill plus N decode steps; the arms take turns
+ * (in reverse order every other round) and each keeps its best round. Ours samples through {@link Sampler} on the
+ * step's native logits and reports each token's log-probability (the serving path); PyTorch does what
+ * transformers' generate() does (argmax, or temperature, TopPLogitsWarper's sort, softmax, multinomial) without
+ * log-probabilities.
  */
 final class TorchComparison {
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     static final double TEMPERATURE = 0.6;
     static final double TOP_P = 0.95;
@@ -52,14 +56,22 @@ final class TorchComparison {
             System.out.println("  baseline: " + ready.substring("ready".length()).trim() + ", wall clock, "
                     + tokens + " tokens after a 16-token prompt, best of " + rounds + " interleaved rounds");
             // warm-up: first calls pay for allocator and kernel selection
-            decode(model, true, 8, 0);
+            decode(model, true, 8, 0, new long[4]);
             torchDecode(in, out, "greedy", 8, 0);
             double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+            long[] cpu = new long[4]; // CPU ns: greedy forward, greedy pick, sampled forward, sampled pick
             for (int r = 0; r < rounds; r++) {
-                best[0] = Math.min(best[0], decode(model, true, tokens, r + 1));
-                best[1] = Math.min(best[1], torchDecode(in, out, "greedy", tokens, r + 1));
-                best[2] = Math.min(best[2], decode(model, false, tokens, r + 1));
-                best[3] = Math.min(best[3], torchDecode(in, out, "sample", tokens, r + 1));
+                // the arms' order reverses every round, so a load trend during a round favours none of them
+                for (int a = 0; a < 4; a++) {
+                    int arm = r % 2 == 0 ? a : 3 - a;
+                    double seconds = switch (arm) {
+                        case 0 -> decode(model, true, tokens, r + 1, cpu);
+                        case 1 -> torchDecode(in, out, "greedy", tokens, r + 1);
+                        case 2 -> decode(model, false, tokens, r + 1, cpu);
+                        default -> torchDecode(in, out, "sample", tokens, r + 1);
+                    };
+                    best[arm] = Math.min(best[arm], seconds);
+                }
             }
             in.println("quit");
             double oursGreedy = tokens / best[0];
@@ -72,6 +84,15 @@ final class TorchComparison {
                     TEMPERATURE, TOP_P, oursSampled, torchSampled, oursSampled / torchSampled);
             System.out.printf("  ours, top-p against greedy: %+.1f%% (target within 5%%); ours sampling against PyTorch"
                     + " greedy: %.2fx%n", (oursSampled / oursGreedy - 1) * 100, oursSampled / torchGreedy);
+            // the same split by this thread's CPU time (one PyTorch thread: all our compute runs here), which load
+            // from other processes distorts far less than the wall clock
+            double steps = rounds * (double) tokens;
+            double forwardMs = (cpu[0] + cpu[2]) / 1e6 / (2 * (steps + rounds));
+            double greedyMs = cpu[1] / 1e6 / steps;
+            double topPMs = cpu[3] / 1e6 / steps;
+            System.out.printf("  ours by thread CPU time per token: forward %.2f ms, greedy pick %.3f ms, top-p pick"
+                    + " %.3f ms: top-p tokens cost %+.1f%% against greedy%n", forwardMs, greedyMs, topPMs,
+                    (topPMs - greedyMs) / (forwardMs + greedyMs) * 100);
             return String.format("vocab %,d: ours with sampling %.1f tokens/s vs eager PyTorch with sampling %.1f ="
                     + " %.2fx (target >= 2x); top-p vs greedy %+.1f%% (target within 5%%)", vocab, oursSampled,
                     torchSampled, oursSampled / torchSampled, (oursSampled / oursGreedy - 1) * 100);
@@ -105,8 +126,11 @@ final class TorchComparison {
         return Double.parseDouble(line.trim());
     }
 
-    /** Seconds for prefill plus {@code tokens} decode steps, sampling each token from the native logits. */
-    private static double decode(Qwen3Model model, boolean greedy, int tokens, long seed) {
+    /**
+     * Seconds for prefill plus {@code tokens} decode steps, sampling each token from the native logits; adds this
+     * thread's CPU time of the forward steps and of the picks to {@code cpu} (greedy at 0 and 1, sampled at 2, 3).
+     */
+    private static double decode(Qwen3Model model, boolean greedy, int tokens, long seed, long[] cpu) {
         Random random = new Random(seed);
         int[] prompt = new int[16];
         for (int i = 0; i < prompt.length; i++) {
@@ -117,13 +141,18 @@ final class TorchComparison {
         long start = System.nanoTime();
         try (KvCache cache = model.newCache()) {
             int[] next = prompt;
+            int arm = greedy ? 0 : 2;
             for (int i = 0; i <= tokens; i++) {
+                long c0 = THREADS.getCurrentThreadCpuTime();
                 try (StepLogits logits = model.forwardLogits(List.of(cache), List.of(next))) {
+                    long c1 = THREADS.getCurrentThreadCpuTime();
+                    cpu[arm] += c1 - c0;
                     if (i == tokens) {
                         break;
                     }
                     Sample s = sampler.sample(logits, 0);
                     next = new int[] {s.tokenId()};
+                    cpu[arm + 1] += THREADS.getCurrentThreadCpuTime() - c1;
                 }
             }
         }
