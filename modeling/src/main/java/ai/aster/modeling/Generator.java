@@ -38,6 +38,7 @@ public final class Generator {
             return List.of();
         }
         List<KvCache> caches = new ArrayList<>(n);
+        StepLogits logits = null;
         try {
             Sampler[] samplers = new Sampler[n];
             int[][] tokens = new int[n][maxTokens];
@@ -49,7 +50,7 @@ public final class Generator {
                 samplers[i] = Sampler.of(new SamplingParams(params.temperature(), params.topP(), params.topK(),
                         params.seed() + i, 0));
             }
-            float[][] logits = model.forward(caches, prompts);
+            logits = model.forwardLogits(caches, prompts);
             List<Integer> running = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 running.add(i);
@@ -60,7 +61,7 @@ public final class Generator {
                 List<int[]> stepTokens = new ArrayList<>();
                 for (int r = 0; r < running.size(); r++) {
                     int i = running.get(r);
-                    Sample s = samplers[i].sample(logits[r]);
+                    Sample s = samplers[i].sample(logits, r);
                     tokens[i][produced[i]] = s.tokenId();
                     logprobs[i][produced[i]] = s.logprob();
                     produced[i]++;
@@ -74,10 +75,11 @@ public final class Generator {
                         stepTokens.add(new int[] {s.tokenId()});
                     }
                 }
+                logits.close();
                 if (next.isEmpty()) {
                     break;
                 }
-                logits = model.forward(stepCaches, stepTokens);
+                logits = model.forwardLogits(stepCaches, stepTokens);
                 running = next;
             }
             List<Generation> out = new ArrayList<>(n);
@@ -87,6 +89,9 @@ public final class Generator {
             }
             return out;
         } finally {
+            if (logits != null) {
+                logits.close();
+            }
             caches.forEach(KvCache::close);
         }
     }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,11 @@ import java.util.SplittableRandom;
  *
  * <pre>ModelInit DIR [--hidden N] [--layers N] [--heads N] [--kv-heads N] [--head-dim N] [--intermediate N]
  *           [--max-position N] [--rope-theta X] [--seed N] [--dtype f32|bf16] [--untied]
- *           [--merges N --corpus FILE]</pre>
+ *           [--merges N --corpus FILE | --tokenizer TDIR [--vocab-size N]]</pre>
+ *
+ * With {@code --tokenizer}, the model gets an existing Hugging Face tokenizer instead of its own byte-level one
+ * ({@code tokenizer.json} and {@code tokenizer_config.json} copied from TDIR, e.g. Qwen3's real 151,669-token
+ * tokenizer) and an embedding of {@code --vocab-size} rows (default: the tokenizer's size; Qwen3 pads to 151,936).
  *
  * Defaults: {@link Options#defaults()}; {@code --head-dim} defaults to hidden/heads and {@code --intermediate} to
  * 3 x hidden when {@code --hidden} is given (hidden 512, 8 layers, 8 heads, 2 KV heads is about 24M parameters).
@@ -122,11 +127,7 @@ public final class ModelInit {
     }
 
     private static Path write(Path dir, Options options, List<String[]> merges) {
-        String dtype = switch (options.dtype().toLowerCase()) {
-            case "f32", "float32" -> DType.F32;
-            case "bf16", "bfloat16" -> DType.BF16;
-            default -> throw new IllegalArgumentException("--dtype must be f32 or bf16, got " + options.dtype());
-        };
+        String dtype = dtypeName(options);
         Qwen3Config c = config(options, merges.size());
         try {
             Files.createDirectories(dir);
@@ -138,6 +139,72 @@ public final class ModelInit {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write model to " + dir, e);
         }
+    }
+
+    /**
+     * As {@link #write(Path, Options)}, with the tokenizer of {@code tokenizerDir} ({@code tokenizer.json} and
+     * {@code tokenizer_config.json}, copied) and a vocabulary of {@code vocabSize} rows (at least the tokenizer's
+     * size; 0 = exactly the tokenizer's size). bos/eos ids come from the tokenizer's configured tokens.
+     */
+    public static Path write(Path dir, Options options, Path tokenizerDir, int vocabSize) {
+        Path tokenizerJson = tokenizerDir.resolve("tokenizer.json");
+        Path tokenizerConfig = tokenizerDir.resolve("tokenizer_config.json");
+        for (Path f : List.of(tokenizerJson, tokenizerConfig)) {
+            if (!Files.isRegularFile(f)) {
+                throw new IllegalArgumentException("--tokenizer " + tokenizerDir + " has no " + f.getFileName());
+            }
+        }
+        String dtype = dtypeName(options);
+        try {
+            Map<String, Integer> ids = tokenIds(tokenizerJson);
+            int size = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+            int vocab = vocabSize == 0 ? size : vocabSize;
+            if (vocab < size) {
+                throw new IllegalArgumentException("--vocab-size " + vocabSize + " is smaller than the tokenizer's "
+                        + size + " tokens");
+            }
+            com.fasterxml.jackson.databind.JsonNode config = JSON.readTree(tokenizerConfig.toFile());
+            int eos = tokenId(ids, config.path("eos_token"), -1);
+            int bos = tokenId(ids, config.path("bos_token"), ids.getOrDefault("<|endoftext|>", eos));
+            Qwen3Config c = new Qwen3Config(options.hidden(), options.intermediate(), options.layers(),
+                    options.heads(), options.kvHeads(), options.headDim(), 1e-6, options.ropeTheta(), vocab,
+                    options.tieWordEmbeddings(), options.maxPosition(), false, bos, eos);
+            Files.createDirectories(dir);
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), randomWeights(c, options.seed()), dtype,
+                    Map.of("generator", "aster model init"));
+            c.write(dir.resolve("config.json"), dtype.equals(DType.BF16) ? "bfloat16" : "float32");
+            Files.copy(tokenizerJson, dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(tokenizerConfig, dir.resolve("tokenizer_config.json"), StandardCopyOption.REPLACE_EXISTING);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write model to " + dir, e);
+        }
+    }
+
+    /** Every token of a tokenizer.json (model vocabulary and added tokens) by its text. */
+    private static Map<String, Integer> tokenIds(Path tokenizerJson) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(tokenizerJson.toFile());
+        Map<String, Integer> ids = new java.util.HashMap<>();
+        root.path("model").path("vocab").properties().forEach(e -> ids.put(e.getKey(), e.getValue().asInt()));
+        root.path("added_tokens").forEach(t -> ids.put(t.path("content").asText(), t.path("id").asInt()));
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException(tokenizerJson + " holds no vocabulary");
+        }
+        return ids;
+    }
+
+    /** The id of a tokenizer_config token entry (a string or {content: ...}), or {@code otherwise}. */
+    private static int tokenId(Map<String, Integer> ids, com.fasterxml.jackson.databind.JsonNode token, int otherwise) {
+        String text = token.isTextual() ? token.asText() : token.path("content").asText(null);
+        return text != null && ids.containsKey(text) ? ids.get(text) : otherwise;
+    }
+
+    private static String dtypeName(Options options) {
+        return switch (options.dtype().toLowerCase()) {
+            case "f32", "float32" -> DType.F32;
+            case "bf16", "bfloat16" -> DType.BF16;
+            default -> throw new IllegalArgumentException("--dtype must be f32 or bf16, got " + options.dtype());
+        };
     }
 
     /** Hugging Face tensor names and shapes for {@code c}, N(0, 0.02) matrices and unit norms, seeded. */
@@ -332,7 +399,8 @@ public final class ModelInit {
         if (args.length == 0 || args[0].startsWith("--")) {
             throw new IllegalArgumentException("usage: ModelInit DIR [--hidden N] [--layers N] [--heads N]"
                     + " [--kv-heads N] [--head-dim N] [--intermediate N] [--max-position N] [--rope-theta X]"
-                    + " [--seed N] [--dtype f32|bf16] [--untied] [--merges N --corpus FILE]");
+                    + " [--seed N] [--dtype f32|bf16] [--untied] [--merges N --corpus FILE]"
+                    + " [--tokenizer DIR [--vocab-size N]]");
         }
         Path dir = Path.of(args[0]);
         Options d = Options.defaults();
@@ -349,6 +417,8 @@ public final class ModelInit {
         boolean tie = d.tieWordEmbeddings();
         int merges = 0;
         Path corpus = null;
+        Path tokenizer = null;
+        int vocabSize = 0;
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--untied")) {
@@ -373,6 +443,8 @@ public final class ModelInit {
                     case "--dtype" -> dtype = v;
                     case "--merges" -> merges = Integer.parseInt(v);
                     case "--corpus" -> corpus = Path.of(v);
+                    case "--tokenizer" -> tokenizer = Path.of(v);
+                    case "--vocab-size" -> vocabSize = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             } catch (NumberFormatException e) {
@@ -385,6 +457,15 @@ public final class ModelInit {
                 maxPosition, seed, dtype, theta, tie);
         if (merges > 0 && corpus == null) {
             throw new IllegalArgumentException("--merges needs --corpus FILE (the text to learn them from)");
+        }
+        if (tokenizer != null && (merges > 0 || corpus != null)) {
+            throw new IllegalArgumentException("--tokenizer brings its own vocabulary: drop --merges/--corpus");
+        }
+        if (vocabSize != 0 && tokenizer == null) {
+            throw new IllegalArgumentException("--vocab-size needs --tokenizer DIR");
+        }
+        if (tokenizer != null) {
+            return write(dir, o, tokenizer, vocabSize);
         }
         if (corpus == null) {
             return write(dir, o);

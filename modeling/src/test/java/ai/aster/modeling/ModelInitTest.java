@@ -85,4 +85,28 @@ class ModelInitTest {
         assertThrows(IllegalArgumentException.class, () -> ModelInit.run(dir.toString(), "--dtype", "f8"));
         assertThrows(IllegalArgumentException.class, () -> ModelInit.run());
     }
+
+    @Test
+    void anExistingTokenizerSetsTheVocabularyAndIsCopied() throws Exception {
+        // a Hugging Face tokenizer folder (here ModelInit's own byte-level one, 265 tokens)
+        Path tokenizer = ModelInit.run(dir.resolve("tok").toString());
+        Path out = ModelInit.run(dir.resolve("real").toString(), "--tokenizer", tokenizer.toString(),
+                "--vocab-size", "320", "--hidden", "32", "--heads", "2", "--kv-heads", "1", "--layers", "1");
+        Qwen3Config c = Qwen3Config.read(out.resolve("config.json"));
+        assertEquals(320, c.vocabSize()); // padded past the tokenizer, as Qwen3 pads 151,669 tokens to 151,936
+        assertEquals(ModelInit.vocabSize() - 7, c.eosTokenId()); // <|im_end|> from tokenizer_config.json
+        assertEquals(Files.readString(tokenizer.resolve("tokenizer.json")), Files.readString(out.resolve("tokenizer.json")));
+        try (Tokenizer t = Tokenizer.load(out); Qwen3Model model = Qwen3Model.load(out, ai.djl.Device.cpu())) {
+            assertEquals(320, model.logitsWithoutCache(t.encode("hello <|im_end|>")).length);
+        }
+        // without --vocab-size the tokenizer's own size
+        Path exact = ModelInit.run(dir.resolve("exact").toString(), "--tokenizer", tokenizer.toString());
+        assertEquals(ModelInit.vocabSize(), Qwen3Config.read(exact.resolve("config.json")).vocabSize());
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> ModelInit.run(
+                dir.resolve("small").toString(), "--tokenizer", tokenizer.toString(), "--vocab-size", "100"));
+        assertTrue(small.getMessage().contains("smaller than the tokenizer"), small.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ModelInit.run(dir.resolve("nt").toString(), "--vocab-size", "300"));
+        assertThrows(IllegalArgumentException.class, () -> ModelInit.run(dir.resolve("none").toString(), "--tokenizer",
+                dir.resolve("missing").toString()));
+    }
 }

@@ -51,7 +51,7 @@ class Qwen3ModelTest {
     }
 
     static float[] slice(int[] tokens, int n, Qwen3Model m) {
-        return m.logitsWithoutCache(java.util.Arrays.copyOf(tokens, n));
+        return m.fullSequenceLogits(java.util.Arrays.copyOf(tokens, n));
     }
 
     @Test
@@ -96,7 +96,7 @@ class Qwen3ModelTest {
             // mixed prefill batch of different lengths
             float[][] batched = model.forward(caches, chunks);
             for (int i = 0; i < prompts.length; i++) {
-                assertClose(model.logitsWithoutCache(prompts[i]), batched[i], 1e-4);
+                assertClose(model.fullSequenceLogits(prompts[i]), batched[i], 1e-4);
             }
             // then decode steps with one token each, and a mixed step (one prefill chunk among decodes)
             int[][] seqs = prompts.clone();
@@ -111,7 +111,7 @@ class Qwen3ModelTest {
                 }
                 float[][] out = model.forward(caches, next);
                 for (int i = 0; i < seqs.length; i++) {
-                    assertClose(model.logitsWithoutCache(seqs[i]), out[i], 1e-4);
+                    assertClose(model.fullSequenceLogits(seqs[i]), out[i], 1e-4);
                     assertEquals(seqs[i].length, caches.get(i).length());
                 }
             }
@@ -143,7 +143,7 @@ class Qwen3ModelTest {
                     }
                     float[][] out = model.forward(caches, next);
                     for (int i = 0; i < seqs.length; i++) {
-                        assertClose(model.logitsWithoutCache(seqs[i]), out[i], 1e-4);
+                        assertClose(model.fullSequenceLogits(seqs[i]), out[i], 1e-4);
                     }
                 }
             } finally {
@@ -166,12 +166,12 @@ class Qwen3ModelTest {
                 int[] whole = new int[57];
                 System.arraycopy(tokens, 0, whole, 0, 45);
                 System.arraycopy(suffix, 0, whole, 45, 12);
-                assertClose(model.logitsWithoutCache(whole), reused, 1e-4);
+                assertClose(model.fullSequenceLogits(whole), reused, 1e-4);
                 // the source cache is unchanged: extending it still matches its own recompute
                 float[] next = model.forward(List.of(full), List.of(new int[] {3}))[0];
                 int[] extended = java.util.Arrays.copyOf(tokens, 61);
                 extended[60] = 3;
-                assertClose(model.logitsWithoutCache(extended), next, 1e-4);
+                assertClose(model.fullSequenceLogits(extended), next, 1e-4);
             }
         }
     }
@@ -183,11 +183,11 @@ class Qwen3ModelTest {
             // 300 tokens, then a 1000-token chunk on top (two query blocks, the first offset by the past)
             model.forward(List.of(cache), List.of(java.util.Arrays.copyOf(tokens, 300)));
             float[] out = model.forward(List.of(cache), List.of(java.util.Arrays.copyOfRange(tokens, 300, 1300)))[0];
-            assertClose(model.logitsWithoutCache(tokens), out, 1e-4);
+            assertClose(model.fullSequenceLogits(tokens), out, 1e-4);
             float[] next = model.forward(List.of(cache), List.of(new int[] {4}))[0];
             int[] extended = java.util.Arrays.copyOf(tokens, 1301);
             extended[1300] = 4;
-            assertClose(model.logitsWithoutCache(extended), next, 1e-4);
+            assertClose(model.fullSequenceLogits(extended), next, 1e-4);
         }
     }
 
@@ -252,6 +252,53 @@ class Qwen3ModelTest {
             assertThrows(IllegalArgumentException.class,
                     () -> model.forward(List.of(cache, cache), List.of(new int[] {1}, new int[] {2})));
             assertEquals(0, cache.length());
+        }
+    }
+
+    @Test
+    void recomputeIsForwardWithAFreshCacheAndAgreesWithTheTrainingPath() {
+        int[] tokens = randomTokens(30, 60);
+        float[] recompute = model.logitsWithoutCache(tokens);
+        assertClose(model.fullSequenceLogits(tokens), recompute, 1e-4);
+        try (KvCache cache = model.newCache()) {
+            assertClose(model.forward(List.of(cache), List.of(tokens))[0], recompute, 0);
+        }
+    }
+
+    @Test
+    void stepLogitsAreInTheCallersOrderAndSamplingLeavesNothingBehind() {
+        // a prefill first and decodes after it: the model runs decodes first, the rows come back in this order
+        int[][] prompts = {randomTokens(9, 70), randomTokens(3, 71), randomTokens(6, 72)};
+        List<KvCache> caches = new ArrayList<>();
+        for (int i = 0; i < prompts.length; i++) {
+            caches.add(model.newCache());
+        }
+        try {
+            model.forward(caches, List.of(new int[] {prompts[0][0]}, prompts[1], prompts[2]));
+            int before = model.managedArrays(); // caches allocated: what is left after the step is a leak
+            List<int[]> step = List.of(java.util.Arrays.copyOfRange(prompts[0], 1, 9), new int[] {5}, new int[] {6});
+            SamplingParams[] settings = {SamplingParams.greedy(), new SamplingParams(0.7, 0.9, 0, 1, 3),
+                    new SamplingParams(1.0, 1, 5, 2, 0)};
+            try (StepLogits logits = model.forwardLogits(caches, step)) {
+                assertEquals(3, logits.batch());
+                int[] seq1 = java.util.Arrays.copyOf(prompts[1], 4);
+                seq1[3] = 5;
+                int[] seq2 = java.util.Arrays.copyOf(prompts[2], 7);
+                seq2[6] = 6;
+                int[][] whole = {prompts[0], seq1, seq2};
+                for (int i = 0; i < 3; i++) {
+                    float[] expected = model.fullSequenceLogits(whole[i]);
+                    assertClose(expected, logits.row(i), 1e-4);
+                    assertEquals(FullSortSampler.argmax(expected), Sampler.of(SamplingParams.greedy()).sample(logits, i).tokenId());
+                    for (SamplingParams p : settings) {
+                        Sample s = Sampler.of(p).sample(logits, i);
+                        assertEquals(expected[s.tokenId()] - FullSortSampler.logSumExp(expected), s.logprob(), 1e-4);
+                    }
+                }
+            }
+            assertEquals(before, model.managedArrays());
+        } finally {
+            caches.forEach(KvCache::close);
         }
     }
 }

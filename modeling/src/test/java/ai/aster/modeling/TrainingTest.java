@@ -26,7 +26,7 @@ class TrainingTest {
             int[] tokens = {10, 20, 30, 40, 50, 60};
             boolean[] mask = {false, false, false, false, false, true};
             float[] logits = model.logitsWithoutCache(new int[] {10, 20, 30, 40, 50});
-            double expected = -(logits[60] - LogitsSampler.logSumExp(logits));
+            double expected = -(logits[60] - FullSortSampler.logSumExp(logits));
             float loss = model.trainingLoss(manager, new int[][] {tokens}, new boolean[][] {mask}).getFloat();
             assertEquals(expected, loss, 1e-4);
         }
@@ -43,7 +43,7 @@ class TrainingTest {
             for (int b = 0; b < rows.length; b++) {
                 for (int t = 0; t + 1 < rows[b].length; t++) {
                     float[] logits = model.logitsWithoutCache(java.util.Arrays.copyOf(rows[b], t + 1));
-                    double expected = logits[rows[b][t + 1]] - LogitsSampler.logSumExp(logits);
+                    double expected = logits[rows[b][t + 1]] - FullSortSampler.logSumExp(logits);
                     assertEquals(expected, scores[b][t], 1e-4, "row " + b + " position " + t);
                 }
             }

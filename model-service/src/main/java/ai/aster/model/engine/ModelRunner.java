@@ -3,6 +3,7 @@ package ai.aster.model.engine;
 import ai.aster.modeling.KvCache;
 import ai.aster.modeling.Qwen3Model;
 import ai.aster.modeling.Sample;
+import ai.aster.modeling.StepLogits;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,19 +37,21 @@ public final class ModelRunner {
             tokens.add(work.tokens());
         }
         // one step for everyone: the model runs projections and MLP over all new tokens of the batch at once
-        float[][] logits = model.forward(caches, tokens); // [works][vocab], logits after each last new token
-        List<List<Sample>> samples = new ArrayList<>(works.size());
-        for (int i = 0; i < works.size(); i++) {
-            Work work = works.get(i);
-            for (Sequence fork : work.forks()) {
-                fork.cache = work.seq().cache.copyPrefix(work.seq().cache.length());
+        // (works, vocab) logits after each last new token, kept native: sampling never copies a row into Java
+        try (StepLogits logits = model.forwardLogits(caches, tokens)) {
+            List<List<Sample>> samples = new ArrayList<>(works.size());
+            for (int i = 0; i < works.size(); i++) {
+                Work work = works.get(i);
+                for (Sequence fork : work.forks()) {
+                    fork.cache = work.seq().cache.copyPrefix(work.seq().cache.length());
+                }
+                List<Sample> drawn = new ArrayList<>(work.samplers().size());
+                for (Sequence s : work.samplers()) {
+                    drawn.add(s.sampler.sample(logits, i));
+                }
+                samples.add(drawn);
             }
-            List<Sample> drawn = new ArrayList<>(work.samplers().size());
-            for (Sequence s : work.samplers()) {
-                drawn.add(s.sampler.sample(logits[i]));
-            }
-            samples.add(drawn);
+            return new RunnerOutput(samples);
         }
-        return new RunnerOutput(samples);
     }
 }

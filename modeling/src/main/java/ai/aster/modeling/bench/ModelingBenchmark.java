@@ -18,7 +18,14 @@ import java.util.Random;
  * the prefix each step, batched decode against one sequence at a time, prefix reuse against a cold prefill.
  * Greedy argmax in Java stands in for sampling (sampling cost is the same in both arms).
  *
- * <pre>ModelingBenchmark [--model DIR] [--quick] [--threads N] [--cpu-time]</pre>
+ * <p>With {@code --torch SCRIPT}, it also decodes single-stream against eager PyTorch fp32 ({@code
+ * bench/torch_eager_decode.py}, run as a child process on the same model folder), greedy and with sampling
+ * (temperature 0.6, top-p 0.95), on the 265-token model and, with {@code --real-vocab DIR}, on a model with Qwen3's
+ * real 151,936-token vocabulary. The two processes take turns (rounds interleaved, best round kept per arm), so
+ * load from other work hits both alike. The last line printed is the headline ratio.
+ *
+ * <pre>ModelingBenchmark [--model DIR] [--quick] [--threads N] [--cpu-time] [--torch SCRIPT [--python EXE]
+ *                   [--real-vocab DIR] [--comparison-only]]</pre>
  */
 public final class ModelingBenchmark {
 
@@ -49,13 +56,22 @@ public final class ModelingBenchmark {
         Path dir = null;
         boolean quick = false;
         boolean cpuTime = false;
+        String torch = null;
+        String python = "/usr/bin/python3";
+        Path realVocab = null;
+        boolean comparisonOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> dir = Path.of(args[++i]);
                 case "--quick" -> quick = true;
                 case "--cpu-time" -> cpuTime = true;
                 case "--threads" -> Qwen3Model.setComputeThreads(Integer.parseInt(args[++i]));
-                default -> throw new IllegalArgumentException("usage: ModelingBenchmark [--model DIR] [--quick] [--threads N] [--cpu-time]");
+                case "--torch" -> torch = args[++i];
+                case "--python" -> python = args[++i];
+                case "--real-vocab" -> realVocab = Path.of(args[++i]);
+                case "--comparison-only" -> comparisonOnly = true;
+                default -> throw new IllegalArgumentException("usage: ModelingBenchmark [--model DIR] [--quick]"
+                        + " [--threads N] [--cpu-time] [--torch SCRIPT [--python EXE] [--real-vocab DIR] [--comparison-only]]");
             }
         }
         boolean temporary = dir == null;
@@ -64,7 +80,18 @@ public final class ModelingBenchmark {
             ModelInit.write(dir, ModelInit.Options.benchmark());
         }
         try {
-            run(dir, quick, cpuTime);
+            if (!comparisonOnly) {
+                run(dir, quick, cpuTime);
+            }
+            if (torch != null) {
+                List<String> lines = new ArrayList<>();
+                lines.add(TorchComparison.run(dir, python, torch, quick));
+                if (realVocab != null) {
+                    lines.add(TorchComparison.run(realVocab, python, torch, quick));
+                }
+                System.out.println();
+                lines.forEach(System.out::println); // the headline ratios last
+            }
         } finally {
             if (temporary) {
                 try (var files = Files.list(dir)) {
