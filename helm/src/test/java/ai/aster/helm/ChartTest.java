@@ -212,7 +212,7 @@ class ChartTest {
         JsonNode modelDeployment = chart.get("Deployment", name("model"));
         JsonNode model = container(modelDeployment, "model");
         assertEquals("2", model.path("resources").path("limits").path("nvidia.com/gpu").asText());
-        assertEquals("cuda", env(model, "ASTER_MODEL_DEVICE").path("value").asText());
+        assertEquals("gpu", env(model, "ASTER_MODEL_DEVICE").path("value").asText());
         assertEquals("/models/ASTER-4B", env(model, "ASTER_MODEL_PATH").path("value").asText());
         JsonNode pod = modelDeployment.path("spec").path("template").path("spec");
         assertEquals("h100", pod.path("nodeSelector").path("cloud.example.com/gpu-type").asText());
