@@ -103,6 +103,15 @@ public final class EngineLoop implements AutoCloseable {
         FunctionCounter.builder("aster.model.prefix_cache.hit_tokens", caches, KvCacheManager::hitTokens)
                 .description("Prompt tokens served from the prefix cache instead of being computed")
                 .register(registry);
+        FunctionCounter.builder("aster.model.prefix_cache.query_tokens", caches, KvCacheManager::queriedTokens)
+                .description("Prompt tokens looked up in the prefix cache (hit rate = hit_tokens / query_tokens)")
+                .register(registry);
+        Gauge.builder("aster.model.prefix_cache.used", caches.prefixCache(), PrefixCache::usedBytes).baseUnit("bytes")
+                .description("KV cache bytes held by the prefix cache").register(registry);
+        Gauge.builder("aster.model.prefix_cache.capacity", settings, EngineSettings::prefixCacheBytes)
+                .baseUnit("bytes").description("The prefix cache's byte budget").register(registry);
+        Gauge.builder("aster.model.policy_version", policyVersion, AtomicLong::get)
+                .description("Version of the weights being served; +1 on each POST /v1/weights").register(registry);
         Gauge.builder("aster.model.requests.running", runningRequests, AtomicInteger::get)
                 .description("Requests being decoded").register(registry);
         Gauge.builder("aster.model.requests.waiting", queued, AtomicInteger::get)

@@ -12,6 +12,7 @@ public final class KvCacheManager {
     private final PrefixCache prefixCache;
     private volatile Supplier<KvCache> newCache;
     private long hitTokens;
+    private long queriedTokens;
 
     public KvCacheManager(PrefixCache prefixCache, Supplier<KvCache> newCache) {
         this.prefixCache = prefixCache;
@@ -23,6 +24,7 @@ public final class KvCacheManager {
         int[] prompt = seq.prompt();
         // at least the last prompt token is always computed: its logits give the first sampled token
         PrefixCache.Hit hit = prefixCache.lookup(prompt, prompt.length - 1);
+        queriedTokens += prompt.length;
         if (hit == null) {
             seq.cache = newCache.get();
             seq.promptComputed = 0;
@@ -67,6 +69,11 @@ public final class KvCacheManager {
     /** Prompt tokens served from the prefix cache so far. */
     long hitTokens() {
         return hitTokens;
+    }
+
+    /** Prompt tokens looked up in the prefix cache so far (the hit rate's denominator, like vLLM's prefix_cache_queries). */
+    long queriedTokens() {
+        return queriedTokens;
     }
 
     PrefixCache prefixCache() {
