@@ -11,7 +11,13 @@ if [[ ! -f target/quarkus-app/quarkus-run.jar || ! -d target/test-classes/ai/ast
   (cd .. && mvn -B -q -pl trainer-service -am package -DskipTests)
 fi
 [[ -d ../local-kafka/target/lib ]] || (cd .. && mvn -B -q -pl local-kafka package -DskipTests)
+# the benchmark answers: ../shared/data/benchmarks beside the checkout (as the issue names them)
+ANSWERS=""
+for d in ../shared/data/benchmarks ../../shared/data/benchmarks ../../../shared/data/benchmarks; do
+  [[ -d "$d" ]] && { ANSWERS=$d; break; }
+done
+[[ -n "$ANSWERS" ]] || { echo "bench: no shared/data/benchmarks folder beside the checkout" >&2; exit 1; }
 echo "load: $(uptime)"
 exec "$JAVA_HOME/bin/java" -Xmx2g -Daster.kafka.lib=../local-kafka/target/lib \
   -cp "target/test-classes:target/quarkus-app/lib/main/*:../local-kafka/target/local-kafka-$V.jar" \
-  ai.aster.trainer.bench.TrainerBench "$@"
+  ai.aster.trainer.bench.TrainerBench --answers "$ANSWERS" "$@"
