@@ -1,11 +1,14 @@
 package ai.aster.modeling;
 
+import ai.aster.modeling.io.FloatTensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * AdamW (Loshchilov and Hutter: Adam with decoupled weight decay) over a model's parameters, updated in place
@@ -62,6 +65,45 @@ public final class AdamW {
 
     public int steps() {
         return steps;
+    }
+
+    /**
+     * The moment buffers as float32 tensors, {@code m.<i>} and {@code v.<i>} for parameter {@code i} of the
+     * constructor's list (for a checkpoint; with {@link #steps()} they are the whole optimizer state).
+     */
+    public Map<String, FloatTensor> moments() {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            out.put("m." + i, new FloatTensor(firstMoments.get(i).getShape().getShape(),
+                    firstMoments.get(i).toFloatArray()));
+            out.put("v." + i, new FloatTensor(secondMoments.get(i).getShape().getShape(),
+                    secondMoments.get(i).toFloatArray()));
+        }
+        return out;
+    }
+
+    /** Restores what {@link #moments()} and {@link #steps()} returned, exactly (resume of a run). */
+    public void restore(Map<String, FloatTensor> moments, int steps) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (int i = 0; i < parameters.size(); i++) {
+                copyInto(firstMoments.get(i), moments.get("m." + i), "m." + i);
+                copyInto(secondMoments.get(i), moments.get("v." + i), "v." + i);
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+        this.steps = steps;
+    }
+
+    private static void copyInto(NDArray target, FloatTensor source, String name) {
+        if (source == null || !java.util.Arrays.equals(source.shape(), target.getShape().getShape())) {
+            throw new IllegalArgumentException("optimizer state " + name + " is missing or has another shape");
+        }
+        NDArray values = target.getManager().create(source.data(), target.getShape());
+        target.muli(0).addi(values); // 0 + x is x exactly: the restored moments are bit-identical
     }
 
     /**

@@ -157,6 +157,15 @@ public final class Qwen3Model implements AutoCloseable {
     }
 
     /**
+     * As {@link #tokenLogprobs}, plus the entropy of each next-token distribution (same shape, no gradient):
+     * {@code [logprobs, entropy]}, both attached to {@code manager}.
+     */
+    public NDArray[] tokenLogprobsAndEntropy(NDManager manager, int[][] tokens) {
+        checkOpen();
+        return scorer.tokenLogprobsAndEntropy(manager, tokens);
+    }
+
+    /**
      * Log-probabilities of each next token, without gradients, as Java arrays: {@code out[b][t] = log p(tokens[b][t+1]
      * | tokens[b][0..t])}, one entry fewer than the row's tokens. For scoring: reference-policy log-probabilities in
      * RL (KL terms), or the prompt log-probabilities of an evaluation.

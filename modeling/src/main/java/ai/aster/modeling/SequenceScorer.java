@@ -57,6 +57,18 @@ final class SequenceScorer {
      * {@code GradientCollector}; the result is attached to {@code manager}.
      */
     NDArray tokenLogprobs(NDManager manager, int[][] tokens) {
+        return score(manager, tokens, false)[0];
+    }
+
+    /**
+     * As {@link #tokenLogprobs}, plus the entropy of each next-token distribution, {@code (batch, maxLen - 1)},
+     * without gradient (a training metric; it reuses the log-softmax the log-probs need).
+     */
+    NDArray[] tokenLogprobsAndEntropy(NDManager manager, int[][] tokens) {
+        return score(manager, tokens, true);
+    }
+
+    private NDArray[] score(NDManager manager, int[][] tokens, boolean withEntropy) {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("no sequences");
         }
@@ -87,10 +99,16 @@ final class SequenceScorer {
             NDArray idArray = work.create(ids, new Shape(batch, len));
             NDArray logits = fullSequenceLogits(work, idArray, batch, len, false); // (batch, len, vocab)
             NDArray targets = idArray.get(new NDIndex().addAllDim().addSliceDim(1, len)).expandDims(-1); // (b, len-1, 1)
-            NDArray logp = logits.get(new NDIndex().addAllDim().addSliceDim(0, len - 1)).logSoftmax(-1)
-                    .gather(targets, -1).squeeze(-1); // (batch, len-1)
+            NDArray logSoftmax = logits.get(new NDIndex().addAllDim().addSliceDim(0, len - 1)).logSoftmax(-1);
+            NDArray logp = logSoftmax.gather(targets, -1).squeeze(-1); // (batch, len-1)
             logp.attach(manager);
-            return logp;
+            if (!withEntropy) {
+                return new NDArray[] {logp};
+            }
+            NDArray detached = logSoftmax.stopGradient();
+            NDArray entropy = detached.exp().mul(detached).sum(new int[] {-1}).neg(); // (batch, len-1)
+            entropy.attach(manager);
+            return new NDArray[] {logp, entropy};
         } finally {
             work.close();
         }
