@@ -4,18 +4,28 @@ import ai.aster.modeling.KvCache;
 import ai.aster.modeling.Qwen3Model;
 import ai.aster.modeling.Sample;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Executes one planned step: one batched forward pass over every scheduled sequence (prompt chunks and decodes
  * together), then one sample per sampler from each sequence's logits. It never decides who runs.
+ *
+ * <p>A forward pass that throws (out of memory, a bad input) leaves every cache as it was (lengths advance only
+ * after success), so the batch is split in halves and each half retried; only a work that fails alone is reported
+ * failed, and the other sequences of the step go on.
  */
 public final class ModelRunner {
 
+    private static final Logger LOG = Logger.getLogger(ModelRunner.class);
+
+    private final ForwardPass forwardPass;
     private volatile Qwen3Model model;
 
-    public ModelRunner(Qwen3Model model) {
+    public ModelRunner(Qwen3Model model, ForwardPass forwardPass) {
         this.model = model;
+        this.forwardPass = forwardPass;
     }
 
     Qwen3Model model() {
@@ -29,26 +39,47 @@ public final class ModelRunner {
 
     RunnerOutput execute(SchedulerOutput plan) {
         List<Work> works = plan.works();
-        List<KvCache> caches = new ArrayList<>(works.size());
-        List<int[]> tokens = new ArrayList<>(works.size());
-        for (Work work : works) {
-            caches.add(work.seq().cache);
-            tokens.add(work.tokens());
-        }
-        // one step for everyone: the model runs projections and MLP over all new tokens of the batch at once
-        float[][] logits = model.forward(caches, tokens); // [works][vocab], logits after each last new token
+        float[][] logits = new float[works.size()][]; // [works][vocab], logits after each last new token
+        String[] failures = new String[works.size()];
+        forward(works, 0, works.size(), logits, failures);
         List<List<Sample>> samples = new ArrayList<>(works.size());
         for (int i = 0; i < works.size(); i++) {
-            Work work = works.get(i);
-            for (Sequence fork : work.forks()) {
-                fork.cache = work.seq().cache.copyPrefix(work.seq().cache.length());
+            if (failures[i] != null) {
+                samples.add(null);
+                continue;
             }
-            List<Sample> drawn = new ArrayList<>(work.samplers().size());
-            for (Sequence s : work.samplers()) {
+            List<Sample> drawn = new ArrayList<>(works.get(i).samplers().size());
+            for (Sequence s : works.get(i).samplers()) {
                 drawn.add(s.sampler.sample(logits[i]));
             }
             samples.add(drawn);
         }
-        return new RunnerOutput(samples);
+        return new RunnerOutput(samples, Arrays.asList(failures));
+    }
+
+    /** Runs works [from, to) as one batch; on failure each half alone, down to single works. */
+    private void forward(List<Work> works, int from, int to, float[][] logits, String[] failures) {
+        List<KvCache> caches = new ArrayList<>(to - from);
+        List<int[]> tokens = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            caches.add(works.get(i).seq().cache);
+            tokens.add(works.get(i).tokens());
+        }
+        try {
+            // one step for everyone: the model runs projections and MLP over all new tokens of the batch at once
+            float[][] out = forwardPass.forward(model, caches, tokens);
+            System.arraycopy(out, 0, logits, from, to - from);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            if (to - from == 1) {
+                LOG.errorf(e, "forward step failed for one sequence of request %s",
+                        works.get(from).seq().owner.request.requestId());
+                failures[from] = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                return;
+            }
+            LOG.warnf("forward step of %d sequences failed (%s): retrying in halves", to - from, e.toString());
+            int mid = (from + to) >>> 1;
+            forward(works, from, mid, logits, failures);
+            forward(works, mid, to, logits, failures);
+        }
     }
 }

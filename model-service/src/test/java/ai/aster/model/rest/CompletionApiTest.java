@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aster.model.ModelFolderResource;
+import ai.aster.model.InternalAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -22,12 +23,18 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI-compatible API over real HTTP, the real engine and a tiny model made by ModelInit. */
 @QuarkusTest
 @QuarkusTestResource(value = ModelFolderResource.class, restrictToAnnotatedClass = true)
 class CompletionApiTest {
+
+    @BeforeEach
+    void sendToken() {
+        InternalAuth.sendToken();
+    }
 
     static JsonPath complete(Map<String, Object> body) {
         return given().contentType(ContentType.JSON).body(body)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aster.model.ModelFolderResource;
 import ai.aster.model.TestModels;
+import ai.aster.model.InternalAuth;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +39,11 @@ import org.junit.jupiter.api.Test;
 @TestProfile(SaturationAndReloadApiTest.OneSlot.class)
 @QuarkusTestResource(value = ModelFolderResource.class, restrictToAnnotatedClass = true)
 class SaturationAndReloadApiTest {
+
+    @BeforeEach
+    void sendToken() {
+        InternalAuth.sendToken();
+    }
 
     public static class OneSlot implements QuarkusTestProfile {
         @Override
