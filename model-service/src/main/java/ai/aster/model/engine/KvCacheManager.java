@@ -71,7 +71,11 @@ public final class KvCacheManager {
         }
         long over = runningBytes + prefixCache.usedBytes() + need - budgetBytes;
         if (over > 0) {
-            prefixCache.evict(over, pending == null ? -1 : pending.key());
+            over -= prefixCache.evict(over, pending == null ? -1 : pending.key());
+            if (over > 0 && pending != null) {
+                // the entry to copy is in the way too: give it up (attach then starts from a fresh cache)
+                prefixCache.evict(over, -1);
+            }
             if (runningBytes + prefixCache.usedBytes() + need > budgetBytes) {
                 return false;
             }

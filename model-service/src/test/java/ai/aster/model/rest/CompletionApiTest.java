@@ -389,7 +389,9 @@ class CompletionApiTest {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String name : List.of("gen_ai_server_time_to_first_token_seconds", "gen_ai_server_time_per_output_token",
                 "gen_ai_server_request_duration", "aster_model_requests_running", "aster_model_requests_waiting",
-                "aster_model_batch_size", "aster_model_tokens_generated", "aster_model_prefix_cache_hit_tokens")) {
+                "aster_model_batch_size", "aster_model_tokens_generated", "aster_model_prefix_cache_hit_tokens",
+                "aster_model_preemptions_total", "aster_model_kv_cache_used_bytes",
+                "aster_model_kv_cache_budget_bytes")) {
             assertTrue(metrics.contains(name), name + " is exported");
         }
     }
