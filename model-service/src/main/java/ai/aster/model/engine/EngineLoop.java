@@ -308,6 +308,7 @@ public final class EngineLoop implements AutoCloseable {
         }
         request.failed = true;
         request.cancelled = true;
+        LOG.warnf("request %s failed: %s", request.request.requestId(), message);
         boolean admitted = !request.sequences.isEmpty() && !request.allFinished();
         scheduler.fail(request);
         if (admitted) {

@@ -475,4 +475,42 @@ class EngineLoopTest {
             reference.close();
         }
     }
+
+    @Test
+    void aCancelledRequestGivesBackItsKvMemory() throws Exception {
+        // budget = one sequence at its longest: whatever a cancelled one held must come back for the next
+        long budget = ai.aster.modeling.KvCache.bytesFor(engine.model().config(), 1024);
+        EngineLoop one = engineWith(new EngineSettings(1, 4, 2048, budget, budget, Duration.ofSeconds(5), 1),
+                ForwardPass.MODEL);
+        try {
+            for (int round = 0; round < 2; round++) {
+                Collector running = new Collector(1);
+                java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+                EngineLoop.Submission s = one.submit(greedy(randomPrompt(600 + round, 7), 1000), new RequestListener() {
+                    @Override
+                    public void onOutput(RequestOutput output) {
+                        running.onOutput(output);
+                        started.countDown();
+                    }
+
+                    @Override
+                    public void onFailure(String message) {
+                        running.onFailure(message);
+                        started.countDown();
+                    }
+                });
+                assertTrue(started.await(60, TimeUnit.SECONDS));
+                assertFalse(running.done.isCompletedExceptionally(), "admitted and decoding");
+                Collector queued = new Collector(1);
+                one.submit(greedy(randomPrompt(610 + round, 6), 4), queued);
+                s.cancel();
+                assertEquals(4, queued.done.get(60, TimeUnit.SECONDS).get(0).tokens().size());
+            }
+            Collector last = new Collector(1);
+            one.submit(greedy(randomPrompt(620, 7), 1000), last);
+            assertEquals(1000, last.done.get(300, TimeUnit.SECONDS).get(0).tokens().size());
+        } finally {
+            one.close();
+        }
+    }
 }
