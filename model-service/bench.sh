@@ -6,9 +6,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 cd "$here/.."
-mvn -B -q -pl model-service -am install -DskipTests
-mvn -B -q -f model-service/pom.xml dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
-    -Dmdep.includeScope=runtime
+# built in the reactor, never installed: the class path names the sibling modules' own jars
+mvn -B -q -pl model-service -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
 if [ "$#" -eq 0 ]; then
     set -- --threads 1 --cpu-time
 fi

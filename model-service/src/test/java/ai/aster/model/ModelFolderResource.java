@@ -3,14 +3,12 @@ package ai.aster.model;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** Points the service at the tiny test model ({@code aster.model.path}) and names a second checkpoint to reload. */
+/** Points the service at the tiny test model ({@code aster.model.path}). */
 public class ModelFolderResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return Map.of(
-                "aster.model.path", TestModels.base().toString(),
-                "aster.test.reload-path", TestModels.other().toString());
+        return Map.of("aster.model.path", TestModels.base().toString());
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  */
 public final class TestModels {
 
+    private static final String ROOT_PROPERTY = "aster-test.models-root";
     private static Path root;
 
     private TestModels() {
@@ -30,6 +31,12 @@ public final class TestModels {
         return folder("base", 42);
     }
 
+    /** The folder holding both models (made if missing): the checkpoint root of the reload tests. */
+    public static synchronized Path root() {
+        other();
+        return base().getParent();
+    }
+
     /** Same architecture and tokenizer, other weights: a checkpoint to hot-reload. */
     public static synchronized Path other() {
         return folder("other", 7);
@@ -38,8 +45,17 @@ public final class TestModels {
     private static Path folder(String name, long seed) {
         try {
             if (root == null) {
-                root = Files.createTempDirectory("aster-model-test");
-                Runtime.getRuntime().addShutdownHook(new Thread(TestModels::deleteRoot));
+                // a system property (outside the aster.* namespace the service validates), not only this field: test
+                // profiles and test resources may load this class in
+                // other class loaders, and all must see the same folder
+                String shared = System.getProperty(ROOT_PROPERTY);
+                if (shared != null) {
+                    root = Path.of(shared);
+                } else {
+                    root = Files.createTempDirectory("aster-model-test");
+                    System.setProperty(ROOT_PROPERTY, root.toString());
+                    Runtime.getRuntime().addShutdownHook(new Thread(TestModels::deleteRoot));
+                }
             }
             Path dir = root.resolve(name);
             if (!Files.exists(dir.resolve("config.json"))) {

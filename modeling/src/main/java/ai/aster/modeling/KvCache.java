@@ -8,14 +8,19 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The keys and values of one sequence for every layer, in preallocated arrays that double when full (never a
- * concatenation per token). Keys are stored transposed so that attention is {@code q @ K} with no per-step
- * transpose. Owned by the model's engine thread (not thread-safe); close it to free its native memory. Closing
- * the model closes its caches.
+ * The keys and values of one sequence for every layer, in arrays sized by need (never to the model's whole context
+ * up front) that grow by copying when full (never a concatenation per token). Growth follows {@link #capacityFor}
+ * alone, so a caller can account the bytes a cache will hold before it grows ({@link #bytesFor}): powers of two up
+ * to {@value #LINEAR_STEP} positions (equal capacities let short decodes share one padded attention), then
+ * multiples of {@value #LINEAR_STEP} (at most that much unused memory per long sequence). Keys are stored
+ * transposed so that attention is {@code q @ K} with no per-step transpose. Owned by the model's engine thread (not
+ * thread-safe); close it to free its native memory. Closing the model closes its caches.
  */
 public final class KvCache implements AutoCloseable {
 
     private static final int MIN_CAPACITY = 64;
+    /** Beyond this many positions a cache grows linearly, by this many. */
+    private static final int LINEAR_STEP = 512;
 
     private final Qwen3Model owner;
     private final NDManager manager;
@@ -77,8 +82,34 @@ public final class KvCache implements AutoCloseable {
 
     /** Native memory held, in bytes (for an LRU budget). */
     public long sizeBytes() {
-        Qwen3Config c = owner.config();
-        return 2L * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * capacity * Float.BYTES;
+        return bytesPerPosition(owner.config()) * capacity;
+    }
+
+    /** Positions a cache holds once it has grown to fit {@code positions} (0 for an empty one). */
+    public static int capacityFor(int positions, int maxPositions) {
+        if (positions <= 0) {
+            return 0;
+        }
+        int capacity;
+        if (positions <= LINEAR_STEP) {
+            capacity = MIN_CAPACITY;
+            while (capacity < positions) {
+                capacity *= 2;
+            }
+        } else {
+            capacity = (int) Math.min(Integer.MAX_VALUE, ((long) positions + LINEAR_STEP - 1) / LINEAR_STEP * LINEAR_STEP);
+        }
+        return Math.min(capacity, Math.max(positions, maxPositions));
+    }
+
+    /** Bytes one position takes over all layers: keys and values, fp32. */
+    public static long bytesPerPosition(Qwen3Config c) {
+        return 2L * c.numHiddenLayers() * c.numKeyValueHeads() * c.headDim() * Float.BYTES;
+    }
+
+    /** Native memory a cache of this model holds once it has grown to fit {@code positions}. */
+    public static long bytesFor(Qwen3Config c, int positions) {
+        return bytesPerPosition(c) * capacityFor(positions, c.maxPositionEmbeddings());
     }
 
     public boolean isClosed() {
@@ -115,28 +146,45 @@ public final class KvCache implements AutoCloseable {
         length += tokens;
     }
 
-    /** Makes room for {@code needed} positions, doubling (arrays allocated here outlive any caller's NDScope). */
+    /**
+     * Makes room for {@code needed} positions ({@link #capacityFor}); arrays allocated here outlive any caller's
+     * NDScope. All new arrays are allocated before any old one is replaced, so a failed allocation (out of memory)
+     * leaves the cache as it was.
+     */
     void ensureCapacity(int needed) {
         if (needed <= capacity) {
             return;
         }
         Qwen3Config c = owner.config();
-        int newCapacity = Math.max(MIN_CAPACITY, capacity);
-        while (newCapacity < needed) {
-            newCapacity *= 2;
-        }
-        newCapacity = Math.min(newCapacity, Math.max(needed, c.maxPositionEmbeddings()));
+        int newCapacity = capacityFor(needed, c.maxPositionEmbeddings());
         int kvHeads = c.numKeyValueHeads();
         int headDim = c.headDim();
+        NDArray[] newKeys = new NDArray[keys.length];
+        NDArray[] newValues = new NDArray[keys.length];
+        try {
+            for (int l = 0; l < keys.length; l++) {
+                newKeys[l] = manager.zeros(new Shape(kvHeads, headDim, newCapacity), DataType.FLOAT32);
+                NDScope.unregister(newKeys[l]);
+                newValues[l] = manager.zeros(new Shape(kvHeads, newCapacity, headDim), DataType.FLOAT32);
+                NDScope.unregister(newValues[l]);
+            }
+        } catch (RuntimeException | Error e) {
+            for (int l = 0; l < keys.length; l++) {
+                if (newKeys[l] != null) {
+                    newKeys[l].close();
+                }
+                if (newValues[l] != null) {
+                    newValues[l].close();
+                }
+            }
+            throw e;
+        }
         for (int l = 0; l < keys.length; l++) {
-            NDArray k = manager.zeros(new Shape(kvHeads, headDim, newCapacity), DataType.FLOAT32);
-            NDArray v = manager.zeros(new Shape(kvHeads, newCapacity, headDim), DataType.FLOAT32);
-            NDScope.unregister(k, v);
             if (length > 0) {
                 NDArray oldK = keys[l].get(new NDIndex().addAllDim(2).addSliceDim(0, length));
                 NDArray oldV = values[l].get(new NDIndex().addAllDim().addSliceDim(0, length));
-                k.set(new NDIndex().addAllDim(2).addSliceDim(0, length), oldK);
-                v.set(new NDIndex().addAllDim().addSliceDim(0, length), oldV);
+                newKeys[l].set(new NDIndex().addAllDim(2).addSliceDim(0, length), oldK);
+                newValues[l].set(new NDIndex().addAllDim().addSliceDim(0, length), oldV);
                 oldK.close();
                 oldV.close();
             }
@@ -144,8 +192,8 @@ public final class KvCache implements AutoCloseable {
                 keys[l].close();
                 values[l].close();
             }
-            keys[l] = k;
-            values[l] = v;
+            keys[l] = newKeys[l];
+            values[l] = newValues[l];
         }
         capacity = newCapacity;
     }

@@ -124,7 +124,7 @@ public final class EngineBenchmark {
                     Runtime.getRuntime().availableProcessors());
             Tokenizer tokenizer = Tokenizer.load(dir);
             EngineLoop engine = new EngineLoop(model, tokenizer,
-                    new EngineSettings(64, 1024, 2048, 2L << 30, Duration.ofMinutes(1), 1), new SimpleMeterRegistry());
+                    new EngineSettings(64, 1024, 2048, 2L << 30, 4L << 30, Duration.ofMinutes(1), 1), new SimpleMeterRegistry());
             engine.start();
             Qwen3Model baseline = Qwen3Model.load(dir, device);
             try {

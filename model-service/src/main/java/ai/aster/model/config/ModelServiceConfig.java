@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Every setting of the model service, under {@code aster.model}. */
 @ConfigMapping(prefix = "aster.model")
@@ -63,8 +64,21 @@ public interface ModelServiceConfig {
     @WithDefault("120s")
     Duration reloadDrainTimeout();
 
-    /** If set, POST /v1/weights requires {@code Authorization: Bearer <key>}. */
-    Optional<String> adminKey();
+    /**
+     * The only folder POST /v1/weights reads checkpoints from (a request names a folder under it, relative or
+     * absolute; {@code ..} and symbolic links out of it are refused). Relative to the working directory; default
+     * {@code .aster/checkpoints} (what {@code ./aster up} uses, under the project root).
+     */
+    @WithDefault(".aster/checkpoints")
+    String checkpointRoot();
+
+    /**
+     * Bytes of KV cache the engine may hold: the running sequences' caches plus the prefix cache. The scheduler
+     * admits only what fits and preempts the newest request (recomputed later) when a step would exceed it; a
+     * request that could not fit even alone is refused with 400. Unset: half the memory free after the model is
+     * loaded (the GPU's on CUDA, MemAvailable of the machine on the CPU).
+     */
+    OptionalLong kvCacheBytes();
 
     /** The policy version reported before any reload (the embedded backend counts up from it). */
     @WithDefault("1")

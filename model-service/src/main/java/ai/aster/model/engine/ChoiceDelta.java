@@ -17,8 +17,11 @@ public record ChoiceDelta(
         String finishReason,
         Object stopReason) {
 
-    /** One generated token's log-prob, its text, the top alternatives (text to log-prob) and its offset in the text. */
-    public record TokenLogprob(String token, double logprob, Map<String, Double> top, int textOffset) {}
+    /**
+     * One generated token's log-prob (null when unknown, e.g. the model's logits were not finite: never a made-up
+     * 0.0), its text, the top alternatives (text to log-prob) and its offset in the text.
+     */
+    public record TokenLogprob(String token, Double logprob, Map<String, Double> top, int textOffset) {}
 
     public boolean finished() {
         return finishReason != null;

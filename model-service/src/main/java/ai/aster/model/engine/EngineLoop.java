@@ -4,12 +4,7 @@ import ai.aster.modeling.Qwen3Model;
 import ai.aster.modeling.Sampler;
 import ai.aster.modeling.SamplingParams;
 import ai.aster.modeling.Tokenizer;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +35,7 @@ public final class EngineLoop implements AutoCloseable {
     private final KvCacheManager caches;
     private final Scheduler scheduler;
     private final OutputProcessor outputs;
+    private final EngineMetrics metrics;
     private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger runningRequests = new AtomicInteger();
@@ -49,13 +45,6 @@ public final class EngineLoop implements AutoCloseable {
     private volatile boolean stopping;
 
     private PendingSwap pendingSwap;
-    private final List<Qwen3Model> retired = new ArrayList<>();
-
-    private final Timer timeToFirstToken;
-    private final Timer timePerOutputToken;
-    private final Timer requestDuration;
-    private final DistributionSummary batchSize;
-    private final Counter tokensGenerated;
 
     private record PendingSwap(Qwen3Model model, CompletableFuture<Long> done, long deadlineNanos) {}
 
@@ -79,44 +68,22 @@ public final class EngineLoop implements AutoCloseable {
     }
 
     public EngineLoop(Qwen3Model model, Tokenizer tokenizer, EngineSettings settings, MeterRegistry registry) {
+        this(model, tokenizer, settings, registry, ForwardPass.MODEL);
+    }
+
+    /** With another forward pass (tests inject faults through it). */
+    EngineLoop(Qwen3Model model, Tokenizer tokenizer, EngineSettings settings, MeterRegistry registry,
+            ForwardPass forwardPass) {
         this.settings = settings;
-        this.runner = new ModelRunner(model);
-        this.caches = new KvCacheManager(new PrefixCache(settings.prefixCacheBytes()), model::newCache);
+        this.runner = new ModelRunner(model, forwardPass);
+        this.caches = new KvCacheManager(new PrefixCache(settings.prefixCacheBytes()), settings.kvCacheBytes(),
+                model.config(), model::newCache);
         this.scheduler = new Scheduler(settings.maxBatchSize(), settings.maxTokensPerStep(), caches, this::newSequence);
         Set<Integer> eos = Arrays.stream(tokenizer.eosTokenIds()).boxed().collect(Collectors.toUnmodifiableSet());
         this.outputs = new OutputProcessor(tokenizer, eos);
         this.policyVersion = new AtomicLong(settings.initialPolicyVersion());
-
-        this.timeToFirstToken = Timer.builder("gen_ai.server.time_to_first_token")
-                .description("Time from arrival to the first generated token")
-                .publishPercentileHistogram().register(registry);
-        this.timePerOutputToken = Timer.builder("gen_ai.server.time_per_output_token")
-                .description("Time between generated tokens after the first, per finished choice")
-                .publishPercentileHistogram().register(registry);
-        this.requestDuration = Timer.builder("gen_ai.server.request.duration")
-                .description("Time from arrival to the last token of a request")
-                .publishPercentileHistogram().register(registry);
-        this.batchSize = DistributionSummary.builder("aster.model.batch.size")
-                .description("Sequences in one engine step").publishPercentileHistogram().register(registry);
-        this.tokensGenerated = Counter.builder("aster.model.tokens.generated")
-                .description("Tokens generated over all requests").register(registry);
-        FunctionCounter.builder("aster.model.prefix_cache.hit_tokens", caches, KvCacheManager::hitTokens)
-                .description("Prompt tokens served from the prefix cache instead of being computed")
-                .register(registry);
-        FunctionCounter.builder("aster.model.prefix_cache.query_tokens", caches, KvCacheManager::queriedTokens)
-                .description("Prompt tokens looked up in the prefix cache (hit rate = hit_tokens / query_tokens)")
-                .register(registry);
-        Gauge.builder("aster.model.prefix_cache.used", caches.prefixCache(), PrefixCache::usedBytes).baseUnit("bytes")
-                .description("KV cache bytes held by the prefix cache").register(registry);
-        Gauge.builder("aster.model.prefix_cache.capacity", settings, EngineSettings::prefixCacheBytes)
-                .baseUnit("bytes").description("The prefix cache's byte budget").register(registry);
-        Gauge.builder("aster.model.policy_version", policyVersion, AtomicLong::get)
-                .description("Version of the weights being served; +1 on each POST /v1/weights").register(registry);
-        Gauge.builder("aster.model.requests.running", runningRequests, AtomicInteger::get)
-                .description("Requests being decoded").register(registry);
-        Gauge.builder("aster.model.requests.waiting", queued, AtomicInteger::get)
-                .description("Requests waiting for a batch slot").register(registry);
-
+        this.metrics = new EngineMetrics(registry, caches, scheduler, runningRequests, queued, policyVersion,
+                settings.prefixCacheBytes());
         this.thread = new Thread(this::run, "aster-engine");
         this.thread.setDaemon(true);
     }
@@ -146,7 +113,8 @@ public final class EngineLoop implements AutoCloseable {
 
     /**
      * Swaps in new weights between steps once the running requests have finished (new requests wait meanwhile),
-     * or after the drain timeout under them. The prefix cache is cleared.
+     * or after the drain timeout under them: then they are recomputed from their token ids on the new weights and
+     * go on. The prefix cache is cleared.
      *
      * @return completes with the new policy version
      */
@@ -193,6 +161,11 @@ public final class EngineLoop implements AutoCloseable {
     /** Prompt tokens served from the prefix cache so far. */
     public long prefixHitTokens() {
         return caches.hitTokens();
+    }
+
+    /** Requests preempted for KV memory so far (each was recomputed later). */
+    public long preemptions() {
+        return metrics.preemptions();
     }
 
     public Qwen3Model model() {
@@ -244,39 +217,31 @@ public final class EngineLoop implements AutoCloseable {
         runningRequests.addAndGet(-dropped.size());
 
         if (pendingSwap != null
-                && (scheduler.runningCount() == 0 || System.nanoTime() > pendingSwap.deadlineNanos)) {
+                && (scheduler.inFlightRequests() == 0 || System.nanoTime() > pendingSwap.deadlineNanos)) {
             swapNow();
-        }
-        if (scheduler.runningCount() == 0 && retired.size() > 0) {
-            retired.forEach(Qwen3Model::close);
-            retired.clear();
         }
         if (!scheduler.hasWork()) {
             waitForInbox();
             return;
         }
         List<RequestState> admitted = new ArrayList<>();
-        SchedulerOutput plan = scheduler.schedule(pendingSwap == null, admitted);
+        List<RequestState> unfit = new ArrayList<>();
+        SchedulerOutput plan = scheduler.schedule(pendingSwap == null, admitted, unfit);
         for (RequestState request : admitted) {
             request.policyVersion = policyVersion.get();
         }
         queued.addAndGet(-admitted.size());
         runningRequests.addAndGet(admitted.size());
+        for (RequestState request : unfit) {
+            failRequest(request, "the request needs more KV cache than the engine's budget of "
+                    + settings.kvCacheBytes() + " bytes (aster.model.kv-cache-bytes)");
+        }
         if (plan.isEmpty()) {
             waitForInbox();
             return;
         }
-        batchSize.record(plan.works().size());
-        RunnerOutput result;
-        try {
-            result = runner.execute(plan);
-        } catch (RuntimeException e) {
-            LOG.error("forward step failed", e);
-            for (Work work : plan.works()) {
-                failRequest(work.seq().owner, "the model failed during decoding: " + e.getMessage());
-            }
-            return;
-        }
+        metrics.step(plan.works().size());
+        RunnerOutput result = runner.execute(plan);
         update(plan, result);
     }
 
@@ -289,49 +254,42 @@ public final class EngineLoop implements AutoCloseable {
 
     private void update(SchedulerOutput plan, RunnerOutput result) {
         long now = System.nanoTime();
+        long version = policyVersion.get();
+        List<RequestState> failed = new ArrayList<>();
+        List<Scheduler.Sampled> sampled = scheduler.update(plan, result, failed);
+        for (RequestState request : failed) {
+            int work = 0;
+            while (work < plan.works().size()
+                    && (plan.works().get(work).seq().owner != request || !result.failed(work))) {
+                work++;
+            }
+            failRequest(request, "the model failed during decoding: " + result.failures().get(work));
+        }
         Map<RequestState, List<ChoiceDelta>> byRequest = new LinkedHashMap<>();
-        for (int i = 0; i < plan.works().size(); i++) {
-            Work work = plan.works().get(i);
-            Sequence seq = work.seq();
-            if (work.samplers().isEmpty()) {
-                seq.promptComputed += work.tokens().length; // a prompt chunk, more to come
+        for (Scheduler.Sampled s : sampled) {
+            Sequence seq = s.seq();
+            if (seq.owner.failed) {
                 continue;
             }
-            if (seq.status == Sequence.Status.PREFILL) {
-                seq.promptComputed = seq.prompt().length;
-                seq.status = Sequence.Status.DECODE;
-                for (Sequence fork : work.forks()) {
-                    fork.promptComputed = fork.prompt().length;
-                    fork.status = Sequence.Status.DECODE;
-                }
+            ChoiceDelta delta = outputs.process(seq, s.sample(), now);
+            metrics.token(seq, now);
+            if (delta.finished()) {
+                scheduler.finish(seq);
+                metrics.finished(seq);
             }
-            List<ai.aster.modeling.Sample> samples = result.samples().get(i);
-            for (int j = 0; j < samples.size(); j++) {
-                Sequence s = work.samplers().get(j);
-                ChoiceDelta delta = outputs.process(s, samples.get(j), now);
-                tokensGenerated.increment();
-                if (s.generated.size() == 1 && s.index == 0) {
-                    timeToFirstToken.record(now - s.owner.arrivalNanos, TimeUnit.NANOSECONDS);
-                }
-                if (delta.finished()) {
-                    scheduler.finish(s);
-                    if (s.generated.size() > 1) {
-                        timePerOutputToken.record(
-                                (s.lastTokenNanos - s.firstTokenNanos) / (s.generated.size() - 1), TimeUnit.NANOSECONDS);
-                    }
-                }
-                byRequest.computeIfAbsent(s.owner, k -> new ArrayList<>()).add(delta);
-            }
+            byRequest.computeIfAbsent(seq.owner, k -> new ArrayList<>()).add(delta);
         }
         for (Map.Entry<RequestState, List<ChoiceDelta>> e : byRequest.entrySet()) {
             RequestState request = e.getKey();
+            request.producedBy(version);
             boolean finished = request.allFinished();
             if (finished) {
                 runningRequests.decrementAndGet();
-                requestDuration.record(now - request.arrivalNanos, TimeUnit.NANOSECONDS);
+                metrics.requestDone(request, now);
             }
             deliver(request, new RequestOutput(request.request.requestId(), e.getValue(), finished,
-                    request.request.promptIds().length, request.completionTokens(), request.policyVersion));
+                    request.request.promptIds().length, request.completionTokens(), version,
+                    List.copyOf(request.policyVersions)));
         }
     }
 
@@ -350,15 +308,14 @@ public final class EngineLoop implements AutoCloseable {
             return;
         }
         request.failed = true;
-        request.cancelled = true; // a waiting request leaves the queue at the next step
-        boolean wasRunning = !request.sequences.isEmpty() && !request.allFinished();
-        for (Sequence seq : request.sequences) {
-            if (!seq.finished()) {
-                scheduler.fail(seq);
-            }
-        }
-        if (wasRunning) {
+        request.cancelled = true;
+        LOG.warnf("request %s failed: %s", request.request.requestId(), message);
+        boolean admitted = !request.sequences.isEmpty() && !request.allFinished();
+        scheduler.fail(request);
+        if (admitted) {
             runningRequests.decrementAndGet();
+        } else if (request.sequences.isEmpty()) {
+            queued.decrementAndGet();
         }
         try {
             request.listener.onFailure(message);
@@ -371,20 +328,17 @@ public final class EngineLoop implements AutoCloseable {
         PendingSwap swap = pendingSwap;
         pendingSwap = null;
         Qwen3Model old = runner.model();
-        runner.setModel(swap.model());
-        caches.reset(swap.model()::newCache);
-        long version = policyVersion.incrementAndGet();
-        if (scheduler.runningCount() == 0) {
-            old.close();
-        } else {
-            // swapped under running requests (drain timeout): their caches still live in the old model's memory
-            LOG.warnf("weights swapped under %d running sequences after the drain timeout", scheduler.runningCount());
-            for (RequestState request : scheduler.allRequests()) {
-                request.policyVersion = version;
-            }
-            retired.add(old);
+        int inFlight = scheduler.inFlightRequests();
+        if (inFlight > 0) {
+            // the drain timeout passed: their caches belong to the old weights; recompute them on the new ones
+            LOG.warnf("weights swapped under %d in-flight requests after the drain timeout: they are recomputed "
+                    + "from their token ids on the new weights and go on", inFlight);
+            scheduler.recomputeAll();
         }
-        swap.done().complete(version);
+        runner.setModel(swap.model());
+        caches.reset(swap.model().config(), swap.model()::newCache);
+        old.close();
+        swap.done().complete(policyVersion.incrementAndGet());
     }
 
     /** Stops the loop, fails what is still in flight and frees the model. */
@@ -399,7 +353,6 @@ public final class EngineLoop implements AutoCloseable {
         }
         if (!thread.isAlive()) {
             caches.clear();
-            retired.forEach(Qwen3Model::close);
             runner.model().close();
         }
     }

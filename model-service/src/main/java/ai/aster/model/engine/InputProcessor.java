@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntToLongFunction;
 
 /**
  * Validates and tokenizes requests into {@link EngineRequest}s; every refusal names the field and the limit.
@@ -21,12 +22,22 @@ public final class InputProcessor {
     private final int vocabSize;
     private final int maxModelLen;
     private final int maxN;
+    private final long kvBudgetBytes;
+    /** KV bytes of one sequence holding that many positions. */
+    private final IntToLongFunction kvBytes;
 
-    public InputProcessor(Tokenizer tokenizer, int vocabSize, int maxModelLen, int maxN) {
+    /**
+     * @param kvBudgetBytes the engine's KV budget: a request whose choices could not fit in it even alone is refused
+     * @param kvBytes       the KV bytes one sequence of that many positions holds
+     */
+    public InputProcessor(Tokenizer tokenizer, int vocabSize, int maxModelLen, int maxN, long kvBudgetBytes,
+            IntToLongFunction kvBytes) {
         this.tokenizer = tokenizer;
         this.vocabSize = vocabSize;
         this.maxModelLen = maxModelLen;
         this.maxN = maxN;
+        this.kvBudgetBytes = kvBudgetBytes;
+        this.kvBytes = kvBytes;
     }
 
     public int maxModelLen() {
@@ -57,9 +68,33 @@ public final class InputProcessor {
                     + " tokens, which leaves no room for a completion. Please reduce the length of the prompt.",
                     "prompt");
         }
+        int choices = n == null ? 1 : n;
+        if (choices < 1 || choices > maxN) {
+            throw new InvalidRequestException("n must be between 1 and " + maxN + " (the batch size), got " + n, "n");
+        }
+        if (!fitsKvBudget(prompt.length, 1, choices)) {
+            throw new InvalidRequestException("This request needs " + kvBytesOf(prompt.length, 1, choices)
+                    + " bytes of KV cache (" + prompt.length + " prompt tokens and 1 completion token"
+                    + (choices > 1 ? ", times " + choices + " choices" : "") + "), more than the engine's KV cache "
+                    + "budget of " + kvBudgetBytes + " bytes (aster.model.kv-cache-bytes). Please reduce the length "
+                    + "of the prompt" + (choices > 1 ? " or n." : "."), "prompt");
+        }
         int completion;
         if (maxTokens == null) {
             completion = maxModelLen - prompt.length;
+            if (!fitsKvBudget(prompt.length, completion, choices)) {
+                int fits = 1; // the longest completion the budget holds: fits(1) is true, fits(completion) false
+                int over = completion;
+                while (over - fits > 1) {
+                    int mid = (fits + over) >>> 1;
+                    if (fitsKvBudget(prompt.length, mid, choices)) {
+                        fits = mid;
+                    } else {
+                        over = mid;
+                    }
+                }
+                completion = fits;
+            }
         } else {
             if (maxTokens < 1) {
                 throw new InvalidRequestException("max_tokens must be at least 1, got " + maxTokens, maxTokensParam);
@@ -71,6 +106,14 @@ public final class InputProcessor {
                         + prompt.length + " in the prompt, " + completion
                         + " for the completion). Please reduce the length of the prompt or the completion.",
                         maxTokensParam);
+            }
+            if (!fitsKvBudget(prompt.length, completion, choices)) {
+                throw new InvalidRequestException("This request needs up to "
+                        + kvBytesOf(prompt.length, completion, choices) + " bytes of KV cache (" + prompt.length
+                        + " prompt tokens and " + completion + " completion tokens"
+                        + (choices > 1 ? ", times " + choices + " choices" : "") + "), more than the engine's KV "
+                        + "cache budget of " + kvBudgetBytes + " bytes (aster.model.kv-cache-bytes). Please reduce "
+                        + "the length of the prompt or the completion.", maxTokensParam);
             }
         }
         double t = temperature == null ? 1.0 : temperature;
@@ -86,10 +129,6 @@ public final class InputProcessor {
             throw new InvalidRequestException("top_k must be -1 (off), 0 (off) or positive, got " + topK, "top_k");
         }
         k = Math.max(k, 0);
-        int choices = n == null ? 1 : n;
-        if (choices < 1 || choices > maxN) {
-            throw new InvalidRequestException("n must be between 1 and " + maxN + " (the batch size), got " + n, "n");
-        }
         if (logprobs != null && (logprobs < 0 || logprobs > MAX_LOGPROBS)) {
             throw new InvalidRequestException("logprobs must be between 0 and " + MAX_LOGPROBS + ", got " + logprobs,
                     "logprobs");
@@ -112,6 +151,18 @@ public final class InputProcessor {
         }
         return new EngineRequest(requestId, prompt, choices, completion, t, p, k, seed, logprobs, stops,
                 Set.copyOf(stopIds), Boolean.TRUE.equals(ignoreEos), Boolean.TRUE.equals(includeStopStr));
+    }
+
+    /**
+     * KV bytes of {@code choices} sequences of {@code prompt} + {@code completion} tokens at their longest: the last
+     * generated token is never fed back, so the cache holds one position less.
+     */
+    private long kvBytesOf(int prompt, int completion, int choices) {
+        return choices * kvBytes.applyAsLong(prompt + completion - 1);
+    }
+
+    private boolean fitsKvBudget(int prompt, int completion, int choices) {
+        return kvBytesOf(prompt, completion, choices) <= kvBudgetBytes;
     }
 
     /** The prompt as token ids: a string (tokenized), an array of token ids, or a one-element array of either. */

@@ -85,7 +85,7 @@ public final class OutputProcessor {
             logprobs = List.of(toLogprob(sample, Math.min(textBefore, state.text.length())));
         }
         if (finishReason != null) {
-            seq.status = Sequence.Status.FINISHED;
+            // the scheduler moves the sequence to FINISHED
             seq.finishReason = finishReason;
             seq.stopReason = stopReason;
         }
@@ -178,10 +178,15 @@ public final class OutputProcessor {
         if (sample.top() != null && !sample.top().isEmpty()) {
             top = new LinkedHashMap<>();
             for (TokenLogprob alt : sample.top()) {
-                top.putIfAbsent(tokenizer.tokenText(alt.tokenId()), (double) alt.logprob());
+                top.putIfAbsent(tokenizer.tokenText(alt.tokenId()), known(alt.logprob()));
             }
         }
         return new ChoiceDelta.TokenLogprob(
-                tokenizer.tokenText(sample.tokenId()), sample.logprob(), top, textOffset);
+                tokenizer.tokenText(sample.tokenId()), known(sample.logprob()), top, textOffset);
+    }
+
+    /** A log-prob as reported: null when not finite (JSON has no NaN or infinity; 0.0 would claim certainty). */
+    static Double known(double logprob) {
+        return Double.isFinite(logprob) ? logprob : null;
     }
 }

@@ -6,14 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * KV entries of finished sequences, kept for prefix reuse and evicted least-recently-used under a byte budget.
- * The agent loop sends every turn's whole token sequence again, so a new prompt usually begins with the tokens of
- * the previous turn's sequence: its entries are copied ({@code copyPrefix}) and only the suffix is prefilled.
- * Used by the engine thread only.
+ * KV entries of finished sequences, kept for prefix reuse and evicted least-recently-used under its own byte cap
+ * and whenever the {@link KvCacheManager} needs their memory for running sequences. The agent loop sends every
+ * turn's whole token sequence again, so a new prompt usually begins with the tokens of the previous turn's
+ * sequence: its entries are copied ({@code copyPrefix}) and only the suffix is prefilled. Used by the engine thread
+ * only.
  */
 public final class PrefixCache {
 
-    private final long budgetBytes;
+    private final long capBytes;
     /** Access-ordered: iteration starts at the least recently used entry. */
     private final LinkedHashMap<Long, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long nextKey;
@@ -21,34 +22,29 @@ public final class PrefixCache {
 
     private record Entry(int[] tokens, KvCache cache, long bytes) {}
 
-    /** A reusable cache for a prompt: {@code matched} of its first tokens are already in {@code cache}. */
-    public record Hit(KvCache cache, int matched) {}
+    /** The entry {@code key} holds the first {@code length} tokens asked for. */
+    public record Match(long key, int length) {}
 
-    public PrefixCache(long budgetBytes) {
-        this.budgetBytes = budgetBytes;
+    public PrefixCache(long capBytes) {
+        this.capBytes = capBytes;
     }
 
-    /**
-     * The longest cached prefix of {@code prompt}, at most {@code maxMatch} tokens, as a fresh copy the caller owns;
-     * null when nothing matches.
-     */
-    public Hit lookup(int[] prompt, int maxMatch) {
-        Entry best = null;
-        Long bestKey = null;
-        int bestLength = 0;
+    /** The longest cached prefix of {@code tokens}, at most {@code maxMatch} long; null when nothing matches. */
+    public Match match(int[] tokens, int maxMatch) {
+        Match best = null;
         for (Map.Entry<Long, Entry> e : entries.entrySet()) {
-            int common = commonPrefix(e.getValue().tokens, prompt, maxMatch);
-            if (common > bestLength) {
-                best = e.getValue();
-                bestKey = e.getKey();
-                bestLength = common;
+            int common = commonPrefix(e.getValue().tokens, tokens, maxMatch);
+            if (common > 0 && (best == null || common > best.length())) {
+                best = new Match(e.getKey(), common);
             }
         }
-        if (best == null) {
-            return null;
-        }
-        entries.get(bestKey); // touch: most recently used
-        return new Hit(best.cache.copyPrefix(bestLength), bestLength);
+        return best;
+    }
+
+    /** A fresh copy of the matched entries that the caller owns; null if the entry was evicted meanwhile. */
+    public KvCache copy(Match match) {
+        Entry entry = entries.get(match.key()); // touch: most recently used
+        return entry == null ? null : entry.cache.copyPrefix(match.length());
     }
 
     /**
@@ -56,7 +52,7 @@ public final class PrefixCache {
      * dropped (the new one covers it); if the new tokens are a prefix of an entry, the new cache is closed instead.
      */
     public void store(int[] tokens, KvCache cache) {
-        if (budgetBytes <= 0 || tokens.length == 0) {
+        if (capBytes <= 0 || tokens.length == 0) {
             cache.close();
             return;
         }
@@ -74,23 +70,34 @@ public final class PrefixCache {
             }
         }
         long bytes = cache.sizeBytes();
-        if (bytes > budgetBytes) {
+        if (bytes > capBytes) {
             cache.close();
             return;
         }
         entries.put(nextKey++, new Entry(tokens, cache, bytes));
         usedBytes += bytes;
-        evictToBudget();
+        evict(usedBytes - capBytes, -1);
     }
 
-    private void evictToBudget() {
+    /**
+     * Frees at least {@code bytes} (as far as entries allow), least recently used first, sparing entry {@code keep}.
+     *
+     * @return the bytes freed
+     */
+    public long evict(long bytes, long keep) {
+        long freed = 0;
         Iterator<Map.Entry<Long, Entry>> it = entries.entrySet().iterator();
-        while (usedBytes > budgetBytes && it.hasNext()) {
-            Entry lru = it.next().getValue();
+        while (freed < bytes && it.hasNext()) {
+            Map.Entry<Long, Entry> e = it.next();
+            if (e.getKey() == keep) {
+                continue;
+            }
             it.remove();
-            usedBytes -= lru.bytes;
-            lru.cache.close();
+            freed += e.getValue().bytes;
+            usedBytes -= e.getValue().bytes;
+            e.getValue().cache.close();
         }
+        return freed;
     }
 
     /** Drops everything (after a weights swap the entries no longer match the model). */

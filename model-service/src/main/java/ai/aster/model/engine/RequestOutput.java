@@ -9,6 +9,8 @@ import java.util.List;
  * @param promptTokens     the prompt's length
  * @param completionTokens tokens generated so far over all choices
  * @param policyVersion    the weights version that produced these tokens
+ * @param policyVersions   every version that produced tokens of the request so far, in order (one entry unless the
+ *                         weights were swapped under it)
  */
 public record RequestOutput(
         String requestId,
@@ -16,4 +18,5 @@ public record RequestOutput(
         boolean finished,
         int promptTokens,
         int completionTokens,
-        long policyVersion) {}
+        long policyVersion,
+        List<Long> policyVersions) {}

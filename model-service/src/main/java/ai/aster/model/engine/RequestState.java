@@ -14,7 +14,10 @@ public final class RequestState {
     /** Set from any thread on client disconnect; the engine drops the request at its next step. */
     volatile boolean cancelled;
     boolean failed;
+    /** The weights version of the latest tokens (set at admission, then at every step that samples). */
     long policyVersion;
+    /** Every version that produced tokens of this request, in order: two after a swap under it. */
+    final List<Long> policyVersions = new ArrayList<>();
 
     RequestState(EngineRequest request, RequestListener listener, long arrivalNanos) {
         this.request = request;
@@ -24,6 +27,14 @@ public final class RequestState {
 
     public EngineRequest request() {
         return request;
+    }
+
+    /** Tokens of this step came from weights {@code version}. */
+    void producedBy(long version) {
+        policyVersion = version;
+        if (policyVersions.isEmpty() || policyVersions.get(policyVersions.size() - 1) != version) {
+            policyVersions.add(version);
+        }
     }
 
     boolean allFinished() {

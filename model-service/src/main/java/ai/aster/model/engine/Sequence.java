@@ -6,20 +6,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One choice being decoded. Owned by the engine thread: the scheduler moves it between states, the runner fills
- * its KV cache and samples with its own seeded sampler, the output processor appends tokens and detects stops.
+ * One choice being decoded. Owned by the engine thread: the scheduler moves it between states, the KV cache
+ * manager gives and takes its cache, the runner fills the cache and samples with its own seeded sampler, the output
+ * processor appends tokens and detects stops.
+ *
+ * <p>Its tokens are the prompt followed by what it generated; {@code computed} of them are in the cache. A step
+ * feeds the next tokens not yet computed (a prompt chunk, or the last sampled token) and samples once all are in:
+ * decoding, chunked prefill and the recompute of a preempted sequence (its whole prompt + generated tokens, on
+ * whatever weights are loaded now) are the same operation.
  */
 public final class Sequence {
 
-    enum Status { WAITING_FORK, PREFILL, DECODE, FINISHED }
+    enum Status {
+        /** Choice i > 0 of a request: gets a copy of choice 0's cache once the prompt is in it. */
+        WAITING_FORK,
+        /** In the batch, holding a cache. */
+        RUNNING,
+        /** Waiting (again) for admission with no cache: everything generated so far is recomputed on admission. */
+        PREEMPTED,
+        FINISHED
+    }
 
     final RequestState owner;
     final int index;
     final Sampler sampler;
-    /** KV entries of prompt + generated tokens already fed to the model; null until admitted. */
+    /** KV entries of the first {@code computed} tokens; null while the sequence holds no cache. */
     KvCache cache;
-    /** Prompt tokens already in the cache (a prefix-cache hit counts). */
-    int promptComputed;
+    /** Tokens (prompt, then generated) whose KV entries are in the cache. */
+    int computed;
+    /** Bytes the KV cache manager accounted to this sequence's cache. */
+    long reservedBytes;
     final List<Integer> generated = new ArrayList<>();
     Status status;
     final DetokenizerState detok = new DetokenizerState();
@@ -43,22 +59,34 @@ public final class Sequence {
         return owner.request.promptIds();
     }
 
-    /** The last sampled token, not yet in the cache: the next decode step feeds it. */
-    int lastToken() {
-        return generated.get(generated.size() - 1);
+    /** Prompt + generated. */
+    int length() {
+        return prompt().length + generated.size();
+    }
+
+    /** Tokens not yet in the cache: 1 while decoding, more for a prompt or a recompute. */
+    int uncomputed() {
+        return length() - computed;
+    }
+
+    /** Tokens {@code from} (inclusive) to {@code to} (exclusive) of prompt + generated. */
+    int[] tokens(int from, int to) {
+        int[] prompt = prompt();
+        int[] out = new int[to - from];
+        for (int i = from; i < to; i++) {
+            out[i - from] = i < prompt.length ? prompt[i] : generated.get(i - prompt.length);
+        }
+        return out;
+    }
+
+    /** Prompt + generated. */
+    int[] tokens() {
+        return tokens(0, length());
     }
 
     /** Prompt + generated ids whose KV entries the cache holds, the key under which the prefix cache keeps it. */
     int[] cachedTokens() {
-        int[] prompt = prompt();
-        int length = cache.length();
-        int[] tokens = new int[length];
-        int fromPrompt = Math.min(prompt.length, length);
-        System.arraycopy(prompt, 0, tokens, 0, fromPrompt);
-        for (int i = fromPrompt; i < length; i++) {
-            tokens[i] = generated.get(i - prompt.length);
-        }
-        return tokens;
+        return tokens(0, cache.length());
     }
 
     /** Incremental detokenizer and stop-string state of this choice (see {@link OutputProcessor}). */

@@ -21,6 +21,7 @@ public final class CompletionAggregator {
     private Usage usage;
     private List<Integer> promptTokenIds;
     private Long policyVersion;
+    private List<Long> policyVersions;
 
     private static final class ChoiceBuilder {
         final StringBuilder text = new StringBuilder();
@@ -46,6 +47,9 @@ public final class CompletionAggregator {
         if (chunk.policyVersion() != null) {
             policyVersion = chunk.policyVersion();
         }
+        if (chunk.policyVersions() != null) {
+            policyVersions = chunk.policyVersions();
+        }
         if (chunk.choices() == null) {
             return;
         }
@@ -54,6 +58,7 @@ public final class CompletionAggregator {
             if (c.text() != null) {
                 b.text.append(c.text());
             }
+            int idsBefore = b.tokenIds == null ? 0 : b.tokenIds.size();
             if (c.tokenIds() != null) {
                 if (b.tokenIds == null) {
                     b.tokenIds = new ArrayList<>();
@@ -68,10 +73,14 @@ public final class CompletionAggregator {
                     b.topLogprobs = new ArrayList<>();
                     b.textOffset = new ArrayList<>();
                 }
+                padLogprobs(b, idsBefore);
                 addAll(b.tokens, lp.tokens());
                 addAll(b.tokenLogprobs, lp.tokenLogprobs());
                 addAll(b.topLogprobs, lp.topLogprobs());
                 addAll(b.textOffset, lp.textOffset());
+            }
+            if (b.tokens != null && b.tokenIds != null) {
+                padLogprobs(b, b.tokenIds.size());
             }
             if (c.finishReason() != null) {
                 b.finishReason = c.finishReason();
@@ -79,6 +88,22 @@ public final class CompletionAggregator {
             if (c.stopReason() != null) {
                 b.stopReason = c.stopReason();
             }
+        }
+    }
+
+    /**
+     * Keeps log-probs aligned with token ids when some chunk carried ids without log-probs (an upstream engine may
+     * leave them out): the missing entries are null (unknown), never a made-up value.
+     */
+    private static void padLogprobs(ChoiceBuilder b, int tokens) {
+        boolean withTop = !b.topLogprobs.isEmpty();
+        while (b.tokenLogprobs.size() < tokens) {
+            b.tokens.add(null);
+            b.tokenLogprobs.add(null);
+            if (withTop) {
+                b.topLogprobs.add(null);
+            }
+            b.textOffset.add(null);
         }
     }
 
@@ -104,6 +129,6 @@ public final class CompletionAggregator {
         Usage u = usage != null ? usage : Usage.of(fallbackPromptTokens, completionTokens);
         return new CompletionResponse(first == null ? null : first.id(), CompletionResponse.OBJECT,
                 first == null ? 0 : first.created(), first == null ? null : first.model(), out, u, promptTokenIds,
-                policyVersion);
+                policyVersion, policyVersions);
     }
 }

@@ -10,6 +10,7 @@ import ai.aster.model.engine.InputProcessor;
 import ai.aster.model.engine.InvalidRequestException;
 import ai.aster.model.engine.RequestOutput;
 import ai.aster.modeling.ChatTemplate;
+import ai.aster.modeling.KvCache;
 import ai.aster.modeling.Qwen3Config;
 import ai.aster.modeling.Qwen3Model;
 import ai.aster.modeling.Tokenizer;
@@ -61,6 +62,7 @@ public class EmbeddedBackend implements InferenceBackend {
 
     private final ModelServiceConfig config;
     private final MeterRegistry registry;
+    private final CheckpointRoot checkpoints;
     private Path modelDir;
     private String modelId;
     private Device device;
@@ -74,6 +76,7 @@ public class EmbeddedBackend implements InferenceBackend {
     public EmbeddedBackend(ModelServiceConfig config, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        this.checkpoints = new CheckpointRoot(Path.of(config.checkpointRoot()));
     }
 
     @PostConstruct
@@ -95,15 +98,19 @@ public class EmbeddedBackend implements InferenceBackend {
         modelConfig = model.config();
         int maxModelLen = Math.min(modelConfig.maxPositionEmbeddings(),
                 config.maxModelLen().orElse(modelConfig.maxPositionEmbeddings()));
-        input = new InputProcessor(tokenizer, modelConfig.vocabSize(), maxModelLen, config.maxBatchSize());
+        long kvBytes = KvBudget.bytes(config.kvCacheBytes(), device);
+        Qwen3Config served = modelConfig;
+        input = new InputProcessor(tokenizer, modelConfig.vocabSize(), maxModelLen, config.maxBatchSize(), kvBytes,
+                positions -> KvCache.bytesFor(served, positions));
         EngineSettings settings = new EngineSettings(config.maxBatchSize(), config.maxQueuedRequests(),
-                config.maxTokensPerStep(), config.prefixCacheBytes(), config.reloadDrainTimeout(),
-                config.initialPolicyVersion());
+                config.maxTokensPerStep(), Math.min(config.prefixCacheBytes(), kvBytes), kvBytes,
+                config.reloadDrainTimeout(), config.initialPolicyVersion());
         engine = new EngineLoop(model, tokenizer, settings, registry);
         engine.start();
-        LOG.infof("model %s loaded from %s on device %s in %d ms (%,d parameters, context %d tokens)", modelId,
-                modelDir, deviceName(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
-                modelConfig.parameterCount(), maxModelLen);
+        LOG.infof("model %s loaded from %s on device %s in %d ms (%,d parameters, context %d tokens, KV budget "
+                + "%,d bytes = %,d tokens)", modelId, modelDir, deviceName(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), modelConfig.parameterCount(), maxModelLen,
+                kvBytes, kvBytes / KvCache.bytesPerPosition(modelConfig));
     }
 
     @PreDestroy
@@ -194,7 +201,8 @@ public class EmbeddedBackend implements InferenceBackend {
                 done = true;
                 if (includeUsage && last != null) {
                     return new CompletionResponse(id, CompletionResponse.OBJECT, createdAt, modelId, List.of(),
-                            Usage.of(last.promptTokens(), last.completionTokens()), null, last.policyVersion());
+                            Usage.of(last.promptTokens(), last.completionTokens()), null, last.policyVersion(),
+                            spanned(last));
                 }
                 return null;
             }
@@ -210,7 +218,7 @@ public class EmbeddedBackend implements InferenceBackend {
             }
             first = false;
             return new CompletionResponse(id, CompletionResponse.OBJECT, createdAt, modelId, choices, null,
-                    promptIds, output.policyVersion());
+                    promptIds, output.policyVersion(), output.finished() ? spanned(output) : null);
         }
 
         private CompletionLogprobs logprobs(ChoiceDelta d) {
@@ -267,7 +275,8 @@ public class EmbeddedBackend implements InferenceBackend {
                     done = true;
                     if (usage && last != null) {
                         return new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, createdAt, modelId, List.of(),
-                                Usage.of(last.promptTokens(), last.completionTokens()), last.policyVersion());
+                                Usage.of(last.promptTokens(), last.completionTokens()), last.policyVersion(),
+                                spanned(last));
                     }
                     return null;
                 }
@@ -287,7 +296,7 @@ public class EmbeddedBackend implements InferenceBackend {
                             reasoning.isEmpty() ? null : reasoning, null, null, null), d.finishReason()));
                 }
                 return new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, createdAt, modelId, choices, null,
-                        output.policyVersion());
+                        output.policyVersion(), output.finished() ? spanned(output) : null);
             }
 
             @Override
@@ -340,7 +349,7 @@ public class EmbeddedBackend implements InferenceBackend {
             choices.add(new ChatCompletionResponse.Choice(i, message, finish[i]));
         }
         return new ChatCompletionResponse(id, ChatCompletionResponse.OBJECT, Instant.now().getEpochSecond(), modelId,
-                choices, Usage.of(last.promptTokens(), last.completionTokens()), last.policyVersion());
+                choices, Usage.of(last.promptTokens(), last.completionTokens()), last.policyVersion(), spanned(last));
     }
 
     /** A chat request ready for the engine, and whether the prompt leaves the model inside {@code <think>}. */
@@ -422,13 +431,7 @@ public class EmbeddedBackend implements InferenceBackend {
 
     @Override
     public synchronized WeightsResponse loadWeights(WeightsRequest request) throws InterruptedException {
-        if (request.path() == null || request.path().isBlank()) {
-            throw ApiException.badRequest("path (a checkpoint folder) is required", "path");
-        }
-        Path dir = Path.of(request.path()).toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            throw ApiException.badRequest("no checkpoint folder at " + dir, "path");
-        }
+        Path dir = checkpoints.resolve(request.path());
         long t0 = System.nanoTime();
         Qwen3Config candidate;
         try {
@@ -502,6 +505,11 @@ public class EmbeddedBackend implements InferenceBackend {
         } catch (InvalidRequestException e) {
             throw ApiException.badRequest(e.getMessage(), e.param());
         }
+    }
+
+    /** The versions that produced a request's tokens when the weights were swapped under it, else null. */
+    private static List<Long> spanned(RequestOutput output) {
+        return output.policyVersions().size() > 1 ? output.policyVersions() : null;
     }
 
     private static List<Integer> boxed(int[] ids) {

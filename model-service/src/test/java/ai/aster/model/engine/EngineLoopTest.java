@@ -36,10 +36,10 @@ class EngineLoopTest {
     static void start() {
         tokenizer = Tokenizer.load(TestModels.base());
         engine = new EngineLoop(Qwen3Model.load(TestModels.base(), Device.cpu()), tokenizer,
-                new EngineSettings(8, 16, 2048, 64L << 20, Duration.ofSeconds(30), 1), new SimpleMeterRegistry());
+                new EngineSettings(8, 16, 2048, 64L << 20, 1L << 30, Duration.ofSeconds(30), 1), new SimpleMeterRegistry());
         engine.start();
         coldChunked = new EngineLoop(Qwen3Model.load(TestModels.base(), Device.cpu()), tokenizer,
-                new EngineSettings(4, 16, 8, 0, Duration.ofSeconds(30), 1), new SimpleMeterRegistry());
+                new EngineSettings(4, 16, 8, 0, 1L << 30, Duration.ofSeconds(30), 1), new SimpleMeterRegistry());
         coldChunked.start();
     }
 
@@ -69,12 +69,15 @@ class EngineLoopTest {
     }
 
     /** Collects every choice of a request. */
-    static final class Collector implements RequestListener {
+    static class Collector implements RequestListener {
         final CompletableFuture<List<Result>> done = new CompletableFuture<>();
         final List<List<Integer>> tokens = new ArrayList<>();
         final List<List<Double>> logprobs = new ArrayList<>();
         final List<StringBuilder> texts = new ArrayList<>();
         final List<String> finish = new ArrayList<>();
+        /** The weights version of each token, per choice. */
+        final List<List<Long>> versions = new ArrayList<>();
+        volatile List<Long> policyVersions;
         volatile int outputs;
 
         Collector(int n) {
@@ -83,6 +86,7 @@ class EngineLoopTest {
                 logprobs.add(new ArrayList<>());
                 texts.add(new StringBuilder());
                 finish.add(null);
+                versions.add(new ArrayList<>());
             }
         }
 
@@ -91,6 +95,7 @@ class EngineLoopTest {
             outputs++;
             for (ChoiceDelta d : output.deltas()) {
                 tokens.get(d.index()).addAll(d.tokenIds());
+                d.tokenIds().forEach(t -> versions.get(d.index()).add(output.policyVersion()));
                 texts.get(d.index()).append(d.text());
                 if (d.logprobs() != null) {
                     d.logprobs().forEach(lp -> logprobs.get(d.index()).add(lp.logprob()));
@@ -99,6 +104,7 @@ class EngineLoopTest {
                     finish.set(d.index(), d.finishReason());
                 }
             }
+            policyVersions = output.policyVersions();
             if (output.finished()) {
                 List<Result> results = new ArrayList<>();
                 for (int i = 0; i < tokens.size(); i++) {
@@ -263,7 +269,7 @@ class EngineLoopTest {
     @Test
     void aFullQueueRefusesSubmissions() throws Exception {
         EngineLoop small = new EngineLoop(Qwen3Model.load(TestModels.base(), Device.cpu()), tokenizer,
-                new EngineSettings(1, 1, 64, 0, Duration.ofSeconds(5), 1), new SimpleMeterRegistry());
+                new EngineSettings(1, 1, 64, 0, 1L << 30, Duration.ofSeconds(5), 1), new SimpleMeterRegistry());
         small.start();
         try {
             Collector running = new Collector(1);
@@ -279,6 +285,233 @@ class EngineLoopTest {
             assertEquals(4, waiting.done.get(30, TimeUnit.SECONDS).get(0).tokens().size());
         } finally {
             small.close();
+        }
+    }
+
+    /** A forward pass that waits at its first call until {@code gate} opens: later submissions then share a step. */
+    static final class GatedForward implements ForwardPass {
+        final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        final java.util.function.Predicate<List<int[]>> fails;
+        volatile int largestFailedBatch;
+        private boolean first = true;
+
+        GatedForward(java.util.function.Predicate<List<int[]>> fails) {
+            this.fails = fails;
+        }
+
+        @Override
+        public ai.aster.modeling.StepLogits forward(Qwen3Model model, List<ai.aster.modeling.KvCache> caches,
+                List<int[]> tokens) {
+            if (first) {
+                first = false;
+                try {
+                    gate.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (fails.test(tokens)) {
+                largestFailedBatch = Math.max(largestFailedBatch, tokens.size());
+                throw new IllegalStateException("simulated failure of a batch of " + tokens.size());
+            }
+            return model.forwardLogits(caches, tokens);
+        }
+    }
+
+    static EngineLoop engineWith(EngineSettings settings, ForwardPass forward) {
+        EngineLoop e = new EngineLoop(Qwen3Model.load(TestModels.base(), Device.cpu()), tokenizer, settings,
+                new SimpleMeterRegistry(), forward);
+        e.start();
+        return e;
+    }
+
+    @Test
+    void aStepThatFailsForLargeBatchesIsSplitAndEveryRequestCompletes() throws Exception {
+        // as if memory ran out for any batch of more than two sequences
+        GatedForward forward = new GatedForward(tokens -> tokens.size() > 2);
+        EngineLoop splitting = engineWith(new EngineSettings(8, 16, 2048, 0, 1L << 30, Duration.ofSeconds(5), 1),
+                forward);
+        try {
+            List<EngineRequest> requests = new ArrayList<>();
+            List<Collector> collectors = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                requests.add(greedy(randomPrompt(300 + i, 6 + i), 7));
+                collectors.add(new Collector(1));
+                splitting.submit(requests.get(i), collectors.get(i));
+            }
+            forward.gate.countDown();
+            for (int i = 0; i < 6; i++) {
+                assertEquals(run(engine, requests.get(i)).get(0).tokens(),
+                        collectors.get(i).done.get(60, TimeUnit.SECONDS).get(0).tokens(), "request " + i);
+            }
+            assertEquals(6, forward.largestFailedBatch, "the first request's decode and five prefills shared a step");
+        } finally {
+            splitting.close();
+        }
+    }
+
+    @Test
+    void aSequenceWhoseStepFailsAloneFailsOnlyItsOwnRequest() throws Exception {
+        int marker = 250; // randomPrompt never draws it
+        GatedForward forward = new GatedForward(tokens -> tokens.stream()
+                .anyMatch(chunk -> java.util.Arrays.stream(chunk).anyMatch(t -> t == marker)));
+        EngineLoop faulty = engineWith(new EngineSettings(8, 16, 2048, 0, 1L << 30, Duration.ofSeconds(5), 1),
+                forward);
+        try {
+            Collector first = new Collector(1);
+            faulty.submit(greedy(randomPrompt(310, 5), 4), first);
+            int[] bad = randomPrompt(311, 6);
+            bad[2] = marker;
+            Collector failing = new Collector(1);
+            faulty.submit(greedy(bad, 4), failing);
+            List<Collector> good = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                good.add(new Collector(1));
+                faulty.submit(greedy(randomPrompt(312 + i, 7), 5), good.get(i));
+            }
+            forward.gate.countDown();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> failing.done.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("the model failed"), e.getCause().getMessage());
+            for (Collector c : good) {
+                assertEquals(5, c.done.get(30, TimeUnit.SECONDS).get(0).tokens().size());
+            }
+            assertEquals(4, first.done.get(30, TimeUnit.SECONDS).get(0).tokens().size());
+            assertEquals(5, forward.largestFailedBatch, "the bad request shared its step with the four good ones");
+            assertEquals(0, faulty.runningRequests());
+        } finally {
+            faulty.close();
+        }
+    }
+
+    @Test
+    void manyLongRequestsAgainstASmallKvBudgetAllComplete() throws Exception {
+        // 40 prompt + 60 generated tokens: admitted at 64 positions of cache, each grows to 128 while decoding; the
+        // budget holds five grown sequences, so the batch of 16 cannot all grow and the newest are preempted
+        long perSequence = ai.aster.modeling.KvCache.bytesFor(engine.model().config(), 128);
+        EngineLoop small = engineWith(new EngineSettings(16, 128, 2048, 0, 5 * perSequence, Duration.ofSeconds(5), 1),
+                ForwardPass.MODEL);
+        try {
+            List<EngineRequest> requests = new ArrayList<>();
+            List<Collector> collectors = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                requests.add(greedy(randomPrompt(400 + i, 40), 60));
+                collectors.add(new Collector(1));
+                small.submit(requests.get(i), collectors.get(i));
+            }
+            for (int i = 0; i < 64; i++) {
+                Result r = collectors.get(i).done.get(300, TimeUnit.SECONDS).get(0);
+                assertEquals(60, r.tokens().size(), "request " + i);
+                assertEquals("length", r.finishReason());
+                if (i % 8 == 0) {
+                    assertEquals(run(engine, requests.get(i)).get(0).tokens(), r.tokens(),
+                            "request " + i + ": recomputed after preemption, the same tokens as alone");
+                }
+            }
+            assertTrue(small.preemptions() > 0, "the budget forced preemptions");
+            assertEquals(0, small.runningRequests());
+        } finally {
+            small.close();
+        }
+    }
+
+    @Test
+    void aForcedSwapRecomputesEveryRunningSequenceOnTheNewWeights() throws Exception {
+        EngineLoop swapping = engineWith(new EngineSettings(8, 16, 2048, 64L << 20, 1L << 30, Duration.ZERO, 1),
+                ForwardPass.MODEL);
+        Qwen3Model other = Qwen3Model.load(TestModels.other(), Device.cpu());
+        EngineLoop reference = new EngineLoop(Qwen3Model.load(TestModels.other(), Device.cpu()), tokenizer,
+                new EngineSettings(8, 16, 2048, 0, 1L << 30, Duration.ofSeconds(5), 1), new SimpleMeterRegistry());
+        reference.start();
+        try {
+            int streams = 8;
+            java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+            CompletableFuture<Long> swapped = new CompletableFuture<>();
+            List<EngineRequest> requests = new ArrayList<>();
+            List<Collector> collectors = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                requests.add(greedy(randomPrompt(500 + i, 10 + i), 40));
+                collectors.add(new Collector(1) {
+                    private boolean first = true;
+
+                    @Override
+                    public void onOutput(RequestOutput output) {
+                        super.onOutput(output);
+                        // on the engine thread: once all eight have tokens, the swap is forced at the next step
+                        if (first) {
+                            first = false;
+                            if (started.incrementAndGet() == streams) {
+                                swapping.swapWeights(other).whenComplete((v, e) -> swapped.complete(v));
+                            }
+                        }
+                    }
+                });
+            }
+            for (int i = 0; i < streams; i++) {
+                swapping.submit(requests.get(i), collectors.get(i));
+            }
+            for (int i = 0; i < streams; i++) {
+                Collector c = collectors.get(i);
+                Result r = c.done.get(120, TimeUnit.SECONDS).get(0);
+                assertEquals(40, r.tokens().size(), "stream " + i + " finished, no token lost or repeated");
+                assertEquals("length", r.finishReason());
+                assertEquals(List.of(1L, 2L), c.policyVersions, "stream " + i + " spans both versions");
+                List<Long> versions = c.versions.get(0);
+                int switchAt = versions.indexOf(2L);
+                assertTrue(switchAt > 0, "tokens came from the old weights first");
+                assertTrue(versions.subList(switchAt, versions.size()).stream().allMatch(v -> v == 2L));
+                // the tokens after the swap are what the new weights say after prompt + the tokens before it
+                int[] prompt = requests.get(i).promptIds();
+                int[] resumed = java.util.Arrays.copyOf(prompt, prompt.length + switchAt);
+                for (int t = 0; t < switchAt; t++) {
+                    resumed[prompt.length + t] = r.tokens().get(t);
+                }
+                assertEquals(r.tokens().subList(switchAt, r.tokens().size()),
+                        run(reference, greedy(resumed, 40 - switchAt)).get(0).tokens(), "stream " + i);
+            }
+            assertEquals(2L, swapped.get(30, TimeUnit.SECONDS));
+            assertEquals(0, swapping.runningRequests());
+        } finally {
+            swapping.close();
+            reference.close();
+        }
+    }
+
+    @Test
+    void aCancelledRequestGivesBackItsKvMemory() throws Exception {
+        // budget = one sequence at its longest: whatever a cancelled one held must come back for the next
+        long budget = ai.aster.modeling.KvCache.bytesFor(engine.model().config(), 1024);
+        EngineLoop one = engineWith(new EngineSettings(1, 4, 2048, budget, budget, Duration.ofSeconds(5), 1),
+                ForwardPass.MODEL);
+        try {
+            for (int round = 0; round < 2; round++) {
+                Collector running = new Collector(1);
+                java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+                EngineLoop.Submission s = one.submit(greedy(randomPrompt(600 + round, 7), 1000), new RequestListener() {
+                    @Override
+                    public void onOutput(RequestOutput output) {
+                        running.onOutput(output);
+                        started.countDown();
+                    }
+
+                    @Override
+                    public void onFailure(String message) {
+                        running.onFailure(message);
+                        started.countDown();
+                    }
+                });
+                assertTrue(started.await(60, TimeUnit.SECONDS));
+                assertFalse(running.done.isCompletedExceptionally(), "admitted and decoding");
+                Collector queued = new Collector(1);
+                one.submit(greedy(randomPrompt(610 + round, 6), 4), queued);
+                s.cancel();
+                assertEquals(4, queued.done.get(60, TimeUnit.SECONDS).get(0).tokens().size());
+            }
+            Collector last = new Collector(1);
+            one.submit(greedy(randomPrompt(620, 7), 1000), last);
+            assertEquals(1000, last.done.get(300, TimeUnit.SECONDS).get(0).tokens().size());
+        } finally {
+            one.close();
         }
     }
 }

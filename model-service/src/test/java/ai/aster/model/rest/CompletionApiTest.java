@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aster.model.InternalAuth;
 import ai.aster.model.ModelFolderResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,12 +23,18 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI-compatible API over real HTTP, the real engine and a tiny model made by ModelInit. */
 @QuarkusTest
 @QuarkusTestResource(value = ModelFolderResource.class, restrictToAnnotatedClass = true)
 class CompletionApiTest {
+
+    @BeforeEach
+    void sendToken() {
+        InternalAuth.sendToken();
+    }
 
     static JsonPath complete(Map<String, Object> body) {
         return given().contentType(ContentType.JSON).body(body)
@@ -382,7 +389,9 @@ class CompletionApiTest {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String name : List.of("gen_ai_server_time_to_first_token_seconds", "gen_ai_server_time_per_output_token",
                 "gen_ai_server_request_duration", "aster_model_requests_running", "aster_model_requests_waiting",
-                "aster_model_batch_size", "aster_model_tokens_generated", "aster_model_prefix_cache_hit_tokens")) {
+                "aster_model_batch_size", "aster_model_tokens_generated", "aster_model_prefix_cache_hit_tokens",
+                "aster_model_preemptions_total", "aster_model_kv_cache_used_bytes",
+                "aster_model_kv_cache_budget_bytes")) {
             assertTrue(metrics.contains(name), name + " is exported");
         }
     }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.aster.model.InternalAuth;
 import ai.aster.model.ModelFolderResource;
 import ai.aster.model.TestModels;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,11 +40,18 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = ModelFolderResource.class, restrictToAnnotatedClass = true)
 class SaturationAndReloadApiTest {
 
+    @BeforeEach
+    void sendToken() {
+        InternalAuth.sendToken();
+    }
+
     public static class OneSlot implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // 1 MiB of KV cache: 2,048 positions of the test model (512 bytes each), less than its context of 4,096
             return Map.of("aster.model.max-batch-size", "1", "aster.model.max-queued-requests", "1",
-                    "aster.model.admin-key", "sesame");
+                    "aster.model.checkpoint-root", TestModels.root().toString(),
+                    "aster.model.kv-cache-bytes", Long.toString(1L << 20));
         }
     }
 
@@ -73,7 +82,7 @@ class SaturationAndReloadApiTest {
     @Test
     void aFullQueueAnswers429WithRetryAfter() throws Exception {
         // the one slot: a long stream that this test ends by hanging up, so nothing depends on decode speed
-        try (Socket running = openStream("running", 3500)) {
+        try (Socket running = openStream("running", 1900)) {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_running") == 1);
             CompletableFuture<Response> queued = inBackground(longRequest("queued", 4));
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_waiting") == 1);
@@ -94,6 +103,7 @@ class SaturationAndReloadApiTest {
         Socket socket = new Socket("localhost", RestAssured.port);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Authorization: " + InternalAuth.HEADER + "\r\n"
                 + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body)
                 .getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -106,10 +116,10 @@ class SaturationAndReloadApiTest {
 
     @Test
     void aClientThatGoesAwayFreesItsSlot() throws Exception {
-        try (Socket socket = openStream("forever", 3500)) {
+        try (Socket socket = openStream("forever", 1900)) {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_running") == 1);
         }
-        // the slot is free long before 3,500 tokens could have been generated
+        // the slot is free long before 1,900 tokens could have been generated
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> gauge("aster_model_requests_running") == 0);
         given().contentType(ContentType.JSON).body(longRequest("next", 3))
                 .when().post("/v1/completions")
@@ -129,13 +139,7 @@ class SaturationAndReloadApiTest {
 
         CompletableFuture<Response> inFlight = inBackground(longRequest("in flight", 1500));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gauge("aster_model_requests_running") == 1);
-        given().contentType(ContentType.JSON).body(Map.of("path", TestModels.other().toString()))
-                .when().post("/v1/weights")
-                .then().statusCode(401).body("error.type", equalTo("authentication_error"));
-        JsonPath reload = given().contentType(ContentType.JSON).header("Authorization", "Bearer sesame")
-                .body(Map.of("path", TestModels.other().toString()))
-                .when().post("/v1/weights")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath reload = admin(Map.of("path", "other")).then().statusCode(200).extract().jsonPath();
         assertEquals(before + 1, reload.getLong("policy_version"));
 
         Response finished = inFlight.get(60, TimeUnit.SECONDS);
@@ -157,7 +161,7 @@ class SaturationAndReloadApiTest {
         JsonPath reference = given().contentType(ContentType.JSON).body(longRequest("Let p be prime", 6))
                 .post("/v1/completions").then().statusCode(200).extract().jsonPath();
 
-        Path broken = Files.createTempDirectory("broken-checkpoint");
+        Path broken = Files.createTempDirectory(TestModels.root(), "broken-checkpoint");
         try (var files = Files.list(TestModels.base())) {
             for (Path f : files.toList()) {
                 Files.copy(f, broken.resolve(f.getFileName()));
@@ -178,7 +182,64 @@ class SaturationAndReloadApiTest {
     }
 
     private static Response admin(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).header("Authorization", "Bearer sesame").body(body)
-                .post("/v1/weights").andReturn();
+        return given().contentType(ContentType.JSON).body(body).post("/v1/weights").andReturn();
+    }
+
+    @Test
+    void checkpointsAreReadOnlyUnderTheCheckpointRoot() throws Exception {
+        long before = given().get("/v1/models").then().extract().jsonPath().getLong("data[0].policy_version");
+        Path outside = Files.createTempDirectory("outside-root");
+        try (var files = Files.list(TestModels.other())) {
+            for (Path f : files.toList()) {
+                Files.copy(f, outside.resolve(f.getFileName()));
+            }
+        }
+        // a whole valid checkpoint outside the root, by absolute path and by climbing out of the root
+        admin(Map.of("path", outside.toString())).then().statusCode(400).body("error.param", equalTo("path"))
+                .body("error.message", containsString("outside the checkpoint root"));
+        admin(Map.of("path", "../" + outside.getFileName())).then().statusCode(400)
+                .body("error.message", containsString("'..'"));
+        admin(Map.of("path", TestModels.root() + "/base/../../" + outside.getFileName())).then().statusCode(400)
+                .body("error.message", containsString("'..'"));
+        // a link inside the root to a folder outside it
+        Path linkedFolder = TestModels.root().resolve("linked-folder");
+        Files.deleteIfExists(linkedFolder);
+        Files.createSymbolicLink(linkedFolder, outside);
+        admin(Map.of("path", "linked-folder")).then().statusCode(400)
+                .body("error.message", containsString("outside the checkpoint root"));
+        // a folder inside the root whose weights file links out of it
+        Path linkedWeights = Files.createTempDirectory(TestModels.root(), "linked-weights");
+        try (var files = Files.list(TestModels.other())) {
+            for (Path f : files.toList()) {
+                if (f.getFileName().toString().equals("model.safetensors")) {
+                    Files.createSymbolicLink(linkedWeights.resolve(f.getFileName()), outside.resolve(f.getFileName()));
+                } else {
+                    Files.copy(f, linkedWeights.resolve(f.getFileName()));
+                }
+            }
+        }
+        admin(Map.of("path", linkedWeights.toString())).then().statusCode(400)
+                .body("error.message", containsString("model.safetensors"))
+                .body("error.message", containsString("outside the checkpoint root"));
+        given().get("/v1/models").then().body("data[0].policy_version", equalTo((int) before));
+    }
+
+    @Test
+    void aPromptBeyondTheKvBudgetIsRefusedNamingTheLimit() {
+        // 2,100 tokens fit the context (4,096) but not the 1 MiB KV budget (2,048 positions)
+        java.util.List<Integer> prompt = java.util.Collections.nCopies(2100, 7);
+        given().contentType(ContentType.JSON).body(Map.of("prompt", prompt, "max_tokens", 1))
+                .when().post("/v1/completions")
+                .then().statusCode(400)
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.param", equalTo("prompt"))
+                .body("error.message", containsString("aster.model.kv-cache-bytes"))
+                .body("error.message", containsString("1048576"));
+        // within the budget, a completion that would outgrow it names max_tokens
+        given().contentType(ContentType.JSON).body(Map.of("prompt", java.util.Collections.nCopies(1000, 7),
+                        "max_tokens", 1500))
+                .when().post("/v1/completions")
+                .then().statusCode(400).body("error.param", equalTo("max_tokens"))
+                .body("error.message", containsString("KV cache budget"));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aster.model.FakeUpstreamResource;
+import ai.aster.model.InternalAuth;
 import ai.aster.model.TestModels;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Backend {@code openai} against an in-test upstream that answers in the shapes real engines use. */
@@ -25,6 +27,11 @@ import org.junit.jupiter.api.Test;
 @TestProfile(UpstreamBackendApiTest.Upstream.class)
 @QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = true)
 class UpstreamBackendApiTest {
+
+    @BeforeEach
+    void sendToken() {
+        InternalAuth.sendToken();
+    }
 
     public static class Upstream implements QuarkusTestProfile {
         @Override

@@ -50,4 +50,30 @@ class CompletionAggregatorTest {
         a.add(chunk(List.of(new CompletionChoice(0, "x", null, "length", null, List.of(1, 2, 3))), null, null));
         assertEquals(Usage.of(5, 3), a.result(5).usage());
     }
+
+    @Test
+    void tokensWithoutLogprobsGetNullNeverAMadeUpValue() {
+        CompletionAggregator a = new CompletionAggregator();
+        a.add(chunk(List.of(new CompletionChoice(0, "a", new CompletionLogprobs(List.of("a"), List.of(-0.5), null,
+                List.of(0)), null, null, List.of(1))), null, null));
+        a.add(chunk(List.of(new CompletionChoice(0, "bc", null, null, null, List.of(2, 3))), null, null));
+        a.add(chunk(List.of(new CompletionChoice(0, "d", new CompletionLogprobs(List.of("d"), List.of(-0.1), null,
+                List.of(3)), "length", null, List.of(4))), null, null));
+        CompletionResponse r = a.result(0);
+        assertEquals(List.of(1, 2, 3, 4), r.choices().get(0).tokenIds());
+        assertEquals(java.util.Arrays.asList(-0.5, null, null, -0.1), r.choices().get(0).logprobs().tokenLogprobs());
+    }
+
+    @Test
+    void theVersionsOfAResponseThatSpansASwapAreKept() {
+        CompletionAggregator a = new CompletionAggregator();
+        a.add(new CompletionResponse("c", CompletionResponse.OBJECT, 1, "m",
+                List.of(new CompletionChoice(0, "a", null, null, null, List.of(1))), null, null, 3L, null));
+        a.add(new CompletionResponse("c", CompletionResponse.OBJECT, 1, "m",
+                List.of(new CompletionChoice(0, "b", null, "length", null, List.of(2))), null, null, 4L,
+                List.of(3L, 4L)));
+        CompletionResponse r = a.result(0);
+        assertEquals(4L, r.policyVersion(), "the version of the last token");
+        assertEquals(List.of(3L, 4L), r.policyVersions());
+    }
 }
