@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# ./aster bench gateway: the gateway's overhead per agent-loop turn and 256 held streams (see docs/benchmarks.md).
-# Builds the packaged gateway and the test classes if needed, then runs ai.aster.gateway.bench.GatewayBench.
+# ./aster bench gateway: what the gateway adds to a request end to end, against the same upstream calls made directly
+# (see docs/benchmarks.md). Builds the packaged gateway, model-service and modeling with the reactor (nothing is
+# installed into ~/.m2), then runs ai.aster.gateway.bench.GatewayBench from the gateway's test classes.
 set -euo pipefail
 cd "$(dirname "$0")"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-if [[ ! -f target/quarkus-app/quarkus-run.jar || ! -d target/test-classes/ai/aster/gateway/bench ]]; then
-  (cd .. && mvn -B -q -pl gateway-service -am install -DskipTests)
-  mvn -B -q test-compile
-fi
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
+classpath="$PWD/target/bench.classpath"
+(cd .. && mvn -B -q -pl gateway-service,model-service -am package -DskipTests)
+# in one reactor run, so the sibling modules resolve to their target/ folders
+(cd .. && mvn -B -q -pl gateway-service -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$classpath" >/dev/null)
+echo "# $(date -u +%FT%TZ) uptime:$(uptime)"
 exec "$JAVA_HOME/bin/java" -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   ai.aster.gateway.bench.GatewayBench "$@"

@@ -3,6 +3,7 @@ package ai.aster.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.aster.gateway.support.SandboxServiceResource;
@@ -13,6 +14,14 @@ import ai.aster.gateway.support.TestTokenizer;
 import ai.aster.modeling.ChatTemplate;
 import ai.aster.protocol.openai.ChatMessage;
 import ai.aster.protocol.tools.CodeInterpreterTool;
+import ai.aster.protocol.trajectory.Trajectory;
+import ai.aster.protocol.trajectory.Turn;
+import io.smallrye.reactive.messaging.memory.InMemoryConnector;
+import io.smallrye.reactive.messaging.memory.InMemorySink;
+import jakarta.enterprise.inject.Any;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -45,6 +54,10 @@ import org.junit.jupiter.api.Test;
 class ChatCompletionsApiTest {
 
     ScriptedModelServer model;
+
+    @Inject
+    @Any
+    InMemoryConnector connector;
 
     @TestHTTPResource("/v1")
     URL url;
@@ -114,10 +127,29 @@ class ChatCompletionsApiTest {
 
     @Test
     void aStopStringTheModelServiceDropsIsPutBackIntoTheSequence() {
+        InMemorySink<Trajectory> sink = connector.sink("trajectories");
+        sink.clear();
         model.script("dropped", Scripts::stateful);
         model.dropStopStrings(true);
         try {
             ChatCompletion completion = client.chat().completions().create(ask("dropped", "What is 2+3?").build());
+            Trajectory trajectory = published(sink, completion.id());
+            // the put-back stop string's tokens were forced, not sampled here: their log-probs are unknown (null)
+            for (int t = 0; t < 2; t++) {
+                Turn turn = trajectory.turns().get(t);
+                int appended = TestTokenizer.encode("</tool_call>").size();
+                int n = turn.completionTokenIds().size();
+                assertEquals(n, turn.completionLogprobs().size());
+                for (int i = 0; i < n; i++) {
+                    if (i < n - appended) {
+                        assertEquals(ScriptedModelServer.logprob(i), turn.completionLogprobs().get(i), 1e-12);
+                    } else {
+                        assertNull(turn.completionLogprobs().get(i), "forced token " + i + " has a made-up log-prob");
+                    }
+                }
+                assertFalse(turn.logprobsComplete());
+            }
+            assertTrue(trajectory.turns().get(2).logprobsComplete());
             assertEquals("The answer is \\boxed{5} (seed null).",
                     completion.choices().get(0).message().content().orElseThrow());
         } finally {
@@ -178,6 +210,68 @@ class ChatCompletionsApiTest {
         assertEquals(List.of("5\n", "50\n"), outputs);
         assertEquals(List.of("stop"), finishReasons);
         assertEquals(2L, toolCalls);
+    }
+
+    @Test
+    void logprobsTheModelServiceDoesNotReportAreNullAndTheTurnSaysSo() {
+        InMemorySink<Trajectory> sink = connector.sink("trajectories");
+        sink.clear();
+        model.script("nolp", Scripts::stateful);
+        model.omitLogprobs(true);
+        try {
+            ChatCompletion completion = client.chat().completions().create(ask("nolp", "What is 2+3?").build());
+            Trajectory trajectory = published(sink, completion.id());
+            assertEquals(3, trajectory.turns().size());
+            for (Turn turn : trajectory.turns()) {
+                assertEquals(turn.completionTokenIds().size(), turn.completionLogprobs().size());
+                assertTrue(turn.completionLogprobs().stream().allMatch(lp -> lp == null), "never 0.0 for unknown");
+                assertFalse(turn.logprobsComplete());
+            }
+        } finally {
+            model.omitLogprobs(false);
+        }
+    }
+
+    @Test
+    void toolTraceIsAlwaysAnArrayWhenTheInterpreterIsActive() {
+        model.script("plain", turn -> Scripts.think("Easy.") + "It is \\boxed{4}.");
+        ChatCompletion completion = client.chat().completions().create(ask("plain", "2+2?").build());
+        JsonNode trace = json(completion.choices().get(0).message()._additionalProperties().get("tool_trace"));
+        assertTrue(trace.isArray());
+        assertEquals(0, trace.size());
+        // streaming: the opening delta carries the empty trace, so the deltas still add up to the whole message
+        List<JsonNode> traces = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                ask("plain", "2+2?").build())) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> {
+                JsonValue t = c.delta()._additionalProperties().get("tool_trace");
+                if (t != null) {
+                    traces.add(json(t));
+                }
+            }));
+        }
+        assertEquals(1, traces.size());
+        assertEquals(0, traces.get(0).size());
+    }
+
+    @Test
+    void backslashesInModelWrittenCodeReachTheSandboxUnchanged() {
+        // the model writes the regex and the path without JSON-escaping their backslashes (invalid escapes \d, \U)
+        String raw = "<tool_call>\n{\"name\": \"code_interpreter\", \"arguments\": {\"code\": "
+                + "\"import re\\nprint(re.findall(r'\\d+', 'a12b345'), len(r'C:\\Users'))\"}}\n</tool_call>";
+        model.script("regex", turn -> turn.index() == 0 ? raw : "Found " + turn.lastResult().strip() + ".");
+        ChatCompletion completion = client.chat().completions().create(ask("regex", "digits?").build());
+        JsonNode trace = json(completion.choices().get(0).message()._additionalProperties().get("tool_trace"));
+        assertEquals("import re\nprint(re.findall(r'\\d+', 'a12b345'), len(r'C:\\Users'))",
+                trace.get(0).get("code").asText());
+        assertEquals("['12', '345'] 8\n", trace.get(0).get("output").asText());
+    }
+
+    private static Trajectory published(InMemorySink<Trajectory> sink, String id) {
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> sink.received().stream().anyMatch(m -> id.equals(m.getPayload().id())));
+        return sink.received().stream().map(m -> m.getPayload()).filter(t -> id.equals(t.id())).findFirst()
+                .orElseThrow();
     }
 
     @Test

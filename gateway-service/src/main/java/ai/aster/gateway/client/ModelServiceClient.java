@@ -4,6 +4,7 @@ import ai.aster.gateway.config.GatewayConfig;
 import ai.aster.gateway.service.DeadlineExceededException;
 import ai.aster.gateway.service.DependencyUnavailableException;
 import ai.aster.gateway.service.ModelPort;
+import ai.aster.gateway.service.OutputGate;
 import ai.aster.protocol.openai.CompletionRequest;
 import ai.aster.protocol.openai.CompletionResponse;
 import ai.aster.protocol.openai.ModelList;
@@ -19,13 +20,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,10 +50,12 @@ public class ModelServiceClient implements ModelPort {
     private final Vertx vertx;
     private final HttpClient http;
     private final String completionsUri;
+    private final InternalAuth auth;
 
     public ModelServiceClient(@RestClient ModelServiceRestClient rest, GatewayConfig config, ObjectMapper json,
-            Vertx vertx, OpenTelemetry openTelemetry) {
+            Vertx vertx, OpenTelemetry openTelemetry, InternalAuth auth) {
         this.rest = rest;
+        this.auth = auth;
         this.config = config;
         this.json = json;
         this.openTelemetry = openTelemetry;
@@ -85,74 +86,47 @@ public class ModelServiceClient implements ModelPort {
 
     /**
      * The token stream is read with Vert.x's HTTP client directly rather than the REST client: it is the hot path
-     * of every turn, and the raw client gives exact SSE framing, a per-read idle timeout and a hard reset on cancel.
+     * of every turn, and the raw client gives a per-read idle timeout, pause/resume for back-pressure and a hard
+     * reset on cancel. See {@link TokenStream} for the delivery guarantees.
      */
     @Override
-    public void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, long deadlineNanos)
-            throws InterruptedException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+    public void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, OutputGate gate,
+            long deadlineNanos) throws InterruptedException {
         byte[] body;
         try {
             body = json.writeValueAsBytes(request);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a completion request", e);
         }
+        TokenStream stream = new TokenStream(onChunk, gate, json, NAME, ModelServiceClient::failure);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(completionsUri)
                 .setIdleTimeout(config.modelIdleTimeout().toMillis())
-                .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream");
+                .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
+                .putHeader("Authorization", auth.header());
         // the text_completion span is current here: propagate it to the model service
         openTelemetry.getPropagators().getTextMapPropagator()
                 .inject(Context.current(), options, (carrier, key, value) -> carrier.putHeader(key, value));
         // issued from an event loop: the response's handlers are then set before any of its body is read
-        vertx.getOrCreateContext().runOnContext(ignored -> http.request(options).compose(req -> {
-            inFlight.set(req);
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        context.runOnContext(ignored -> http.request(options).compose(req -> {
+            stream.sent(req);
             return req.send(Buffer.buffer(body));
         }).onSuccess(response -> {
             if (response.statusCode() != 200) {
-                response.body().onComplete(b -> done.completeExceptionally(rejected(response.statusCode(),
+                response.body().onComplete(b -> stream.fail(rejected(response.statusCode(),
                         b.succeeded() ? b.result().toString() : "")));
                 return;
             }
-            SseDecoder decoder = new SseDecoder(data -> onEvent(data, onChunk, done));
-            response.handler(buffer -> {
-                if (!done.isDone()) {
-                    decoder.feed(buffer.getBytes());
-                }
-            });
-            response.exceptionHandler(e -> done.completeExceptionally(failure(e)));
-            response.endHandler(v -> done.complete(null));
-        }).onFailure(e -> done.completeExceptionally(failure(e))));
+            stream.read(response, context);
+        }).onFailure(e -> stream.fail(failure(e))));
         try {
-            done.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            stream.done.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            abort(inFlight);
             throw new DeadlineExceededException("the trajectory deadline passed while the model was decoding");
-        } catch (InterruptedException e) {
-            abort(inFlight);
-            throw e;
         } catch (ExecutionException e) {
-            abort(inFlight);
             throw DependencyFailures.translate(NAME, e.getCause(), json);
-        }
-    }
-
-    private void onEvent(String data, Consumer<CompletionResponse> onChunk, CompletableFuture<Void> done) {
-        String event = data.strip();
-        if (done.isDone() || event.isEmpty() || "[DONE]".equals(event)) {
-            return;
-        }
-        try {
-            JsonNode node = json.readTree(event);
-            if (node.has("error")) {
-                done.completeExceptionally(new DependencyUnavailableException(NAME,
-                        "failed mid-stream: " + node.path("error").path("message").asText(), null));
-                return;
-            }
-            onChunk.accept(json.treeToValue(node, CompletionResponse.class));
-        } catch (Exception e) {
-            done.completeExceptionally(new DependencyUnavailableException(NAME,
-                    "sent an unreadable chunk: " + e.getMessage(), e));
+        } finally {
+            stream.close(); // after this, no chunk reaches the loop: it owns the turn's state again
         }
     }
 
@@ -185,13 +159,6 @@ public class ModelServiceClient implements ModelPort {
             return new DependencyUnavailableException(NAME, "silent for more than the idle timeout", e);
         }
         return new DependencyFailures.ConnectFailure(NAME, e);
-    }
-
-    private static void abort(AtomicReference<HttpClientRequest> inFlight) {
-        HttpClientRequest request = inFlight.get();
-        if (request != null) {
-            request.reset(); // closes the stream: the model service stops decoding for us
-        }
     }
 
     @PreDestroy

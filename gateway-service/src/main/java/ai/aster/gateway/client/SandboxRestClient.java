@@ -12,10 +12,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.annotation.ClientHeaderParam;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** sandbox-service (URL: {@code aster.gateway.sandbox-url}). */
+/** sandbox-service (URL: {@code aster.gateway.sandbox-url}), with the internal token on every call. */
 @RegisterRestClient(configKey = "sandbox-service")
+@ClientHeaderParam(name = "Authorization", value = "Bearer ${aster.gateway.internal-token}")
 interface SandboxRestClient {
 
     @POST

@@ -27,6 +27,13 @@ public interface GatewayConfig {
     @WithDefault("1024")
     int modelServiceConnections();
 
+    /**
+     * The shared internal token sent as {@code Authorization: Bearer} on every call to model-service and
+     * sandbox-service. Required: application.properties fills it from {@code aster.internal-token} /
+     * {@code ASTER_INTERNAL_TOKEN}; without one the gateway refuses to start.
+     */
+    Optional<String> internalToken();
+
     /** Base URL of sandbox-service (code executions, sessions). */
     @WithDefault("http://localhost:8082")
     String sandboxUrl();

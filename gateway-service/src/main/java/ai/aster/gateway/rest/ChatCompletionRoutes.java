@@ -7,6 +7,7 @@ import ai.aster.gateway.service.ChatCompletionService;
 import ai.aster.gateway.service.ChatExchange;
 import ai.aster.gateway.service.ChatObserver;
 import ai.aster.gateway.service.ChatResult;
+import ai.aster.gateway.service.OutputGate;
 import ai.aster.gateway.service.DependencyUnavailableException;
 import ai.aster.gateway.service.GatewayMetrics;
 import ai.aster.gateway.service.PreparedChat;
@@ -28,7 +29,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -36,7 +36,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * The public OpenAI API: {@code POST /v1/chat/completions} (JSON or SSE) and {@code GET /v1/models}. Plain Vert.x
@@ -214,20 +213,30 @@ public class ChatCompletionRoutes {
         }
     }
 
-    /**
-     * Streaming: SSE chunks as the trajectories produce them. The head is written with the first event, so a
-     * request that fails before producing anything still gets a plain error status (503, 400).
-     */
+    /** Streaming: SSE chunks as the trajectories produce them, written through an {@link SseWriter}. */
     private final class SseObserver implements ChatObserver {
         private final RoutingContext rc;
         private final Context context;
         private final PreparedChat chat;
-        private boolean started; // only touched on the request's context
+        private final SseWriter writer;
 
         SseObserver(RoutingContext rc, Context context, PreparedChat chat) {
             this.rc = rc;
             this.context = context;
             this.chat = chat;
+            this.writer = new SseWriter(rc.response(), context, this::head, () -> metrics.request(200));
+        }
+
+        /** The first chunk of each choice: the role, and an empty trace when the built-in interpreter is active. */
+        private String head() {
+            StringBuilder head = new StringBuilder();
+            for (int i = 0; i < chat.specs().size(); i++) {
+                List<ToolTraceEntry> trace = chat.specs().get(i).builtinCode() ? List.of() : null;
+                head.append("data: ").append(write(chunk(List.of(new ChatCompletionChunk.Choice(i,
+                        new ChatMessage("assistant", "", null, null, null, null, trace), null)), null, null)))
+                        .append("\n\n");
+            }
+            return head.toString();
         }
 
         @Override
@@ -253,6 +262,11 @@ public class ChatCompletionRoutes {
                     ToolCall indexed = new ToolCall(0, call.id(), call.type(), call.function());
                     send(choice, new ChatMessage(null, null, null, null, List.of(indexed), null, null));
                 }
+
+                @Override
+                public OutputGate gate() {
+                    return writer;
+                }
             };
         }
 
@@ -263,37 +277,14 @@ public class ChatCompletionRoutes {
         }
 
         private void send(int choice, ChatMessage delta) {
-            String event = "data: " + write(chunk(List.of(new ChatCompletionChunk.Choice(choice, delta, null)), null,
-                    null)) + "\n\n";
-            context.runOnContext(v -> writeEvent(event));
-        }
-
-        private void writeEvent(String event) {
-            HttpServerResponse response = rc.response();
-            if (response.closed() || response.ended()) {
-                return;
-            }
-            if (!started) {
-                started = true;
-                metrics.request(200);
-                response.setChunked(true)
-                        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                        .putHeader("Cache-Control", "no-cache")
-                        .putHeader("X-Accel-Buffering", "no");
-                StringBuilder head = new StringBuilder();
-                IntStream.range(0, chat.specs().size()).forEach(i -> head.append("data: ").append(write(chunk(
-                        List.of(new ChatCompletionChunk.Choice(i, new ChatMessage("assistant", "", null, null, null,
-                                null, null), null)), null, null))).append("\n\n"));
-                response.write(head.toString());
-            }
-            if (!event.isEmpty()) {
-                response.write(event);
-            }
+            writer.send("data: " + write(chunk(List.of(new ChatCompletionChunk.Choice(choice, delta, null)), null,
+                    null)) + "\n\n");
         }
 
         @Override
         public void finished(ChatResult result) {
             if (result.failure() != null) {
+                // before the head: a plain error status; after it: an error event ends the stream
                 context.runOnContext(v -> reply(rc, result.failure()));
                 return;
             }
@@ -309,13 +300,7 @@ public class ChatCompletionRoutes {
                 tail.append("data: ").append(write(usage)).append("\n\n");
             }
             tail.append("data: [DONE]\n\n");
-            String events = tail.toString();
-            context.runOnContext(v -> {
-                writeEvent("");
-                if (!rc.response().closed() && !rc.response().ended()) {
-                    rc.response().end(events);
-                }
-            });
+            writer.end(tail.toString());
         }
     }
 }

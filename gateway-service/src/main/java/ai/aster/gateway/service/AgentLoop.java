@@ -21,6 +21,7 @@ import ai.aster.protocol.trajectory.TrajectoryUsage;
 import ai.aster.protocol.trajectory.Turn;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import ai.aster.protocol.chat.ChatFormat;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * The multi-turn tool loop of one trajectory: decode until a tool call ends a turn, run it in the sandbox, append the
  * result's tokens exactly as the chat template renders them, and decode on from the whole token sequence.
  * Generated tokens are never re-tokenized: the trajectory's tokens are exactly what the model conditioned on.
- * A plain class, blocking, run on a virtual thread; cancelled by interrupting that thread.
+ * A plain class, blocking, run on a virtual thread; cancelled by interrupting that thread. Spans and timings of
+ * the model and sandbox calls come from decorators of the ports ({@link TracedModelPort}, {@link TimedModelPort}, ...).
  */
 public final class AgentLoop {
 
@@ -51,8 +53,8 @@ public final class AgentLoop {
     private final Tracer tracer;
 
     public AgentLoop(ModelPort model, SandboxPort sandbox, ToolResultRenderer renderer, Tracer tracer) {
-        this.model = model;
-        this.sandbox = sandbox;
+        this.model = new TracedModelPort(model, tracer);
+        this.sandbox = new TracedSandboxPort(sandbox, tracer);
         this.renderer = renderer;
         this.tracer = tracer;
     }
@@ -82,6 +84,8 @@ public final class AgentLoop {
         final TrajectorySpec spec;
         final MessageAssembler assembler;
         final TrajectoryEvents events;
+        final TimedModelPort model = new TimedModelPort(AgentLoop.this.model);
+        final TimedSandboxPort sandbox = new TimedSandboxPort(AgentLoop.this.sandbox);
         final long startNanos = System.nanoTime();
         final Instant createdAt = Instant.now();
         final List<Integer> sequence = new ArrayList<>();
@@ -91,15 +95,14 @@ public final class AgentLoop {
         int maxModelLen = Integer.MAX_VALUE;
         boolean continuationStartsInThink;
         ToolCall clientCall;
-        long modelNanos;
-        long toolNanos;
+        TurnText openTurn; // the turn being decoded, if any
+        boolean sawText;
         int completionTokens;
         int toolTokens;
         int toolRounds;
         int toolCalls;
         int formatErrors;
         Long policyVersion;
-        boolean turnOpen;
 
         Run(TrajectorySpec spec, TrajectoryEvents events) {
             this.spec = spec;
@@ -125,30 +128,28 @@ public final class AgentLoop {
                     failure = e;
                 }
             }
-            if (turnOpen) {
-                assembler.endTurn(-1, true);
+            if (openTurn != null) {
+                endTurn(openTurn, -1, true);
             }
             return outcome(finish, failure);
         }
 
         private String loop() throws InterruptedException {
-            long t0 = System.nanoTime();
             TokenizeResponse prompt = model.tokenize(new TokenizeRequest(spec.model(), null, spec.messages(),
                     spec.templateTools().isEmpty() ? null : spec.templateTools(), true, null, null));
-            modelNanos += System.nanoTime() - t0;
             promptIds = List.copyOf(prompt.tokens());
             sequence.addAll(promptIds);
             if (prompt.maxModelLen() > 0) {
                 maxModelLen = prompt.maxModelLen();
             }
-            boolean startsInThink = endsWithOpenThink(prompt.prompt());
+            boolean startsInThink = ChatFormat.endsWithOpenThink(prompt.prompt());
             while (true) {
                 if (System.nanoTime() >= spec.deadlineNanos()) {
                     return "deadline";
                 }
-                TurnText turn = new TurnText();
+                TurnText turn = new TurnText(startsInThink);
                 assembler.startTurn(startsInThink);
-                turnOpen = true;
+                openTurn = turn;
                 ToolCallParse parse = ToolCallParse.NONE;
                 for (int part = 0; part <= MAX_CONTINUATIONS; part++) {
                     int budget = remainingBudget();
@@ -161,7 +162,8 @@ public final class AgentLoop {
                         recordTurn(turn, null, null);
                         return "length";
                     }
-                    parse = spec.parseToolCalls() ? spec.protocol().parse(turn.text.toString()) : ToolCallParse.NONE;
+                    parse = spec.parseToolCalls() ? spec.protocol().parse(turn.text.toString(), turn.startsInThink)
+                            : ToolCallParse.NONE;
                     // a protocol stop string that was no tool call (a bare ``` fence): the model is not done
                     if (!(parse instanceof ToolCallParse.None) || !endsWithProtocolStop(turn.text)) {
                         break;
@@ -169,14 +171,12 @@ public final class AgentLoop {
                 }
                 switch (parse) {
                     case ToolCallParse.None none -> {
-                        turnOpen = false;
-                        assembler.endTurn(-1, true);
+                        endTurn(turn, -1, true);
                         recordTurn(turn, null, null);
                         return "stop";
                     }
                     case ToolCallParse.Call call when spec.clientTools().contains(call.name()) -> {
-                        turnOpen = false;
-                        assembler.endTurn(call.start(), true);
+                        endTurn(turn, call.start(), true);
                         clientCall = ToolCall.function("call_" + UUID.randomUUID().toString().replace("-", ""),
                                 call.name(), call.arguments().toString());
                         events.toolCall(clientCall);
@@ -184,10 +184,9 @@ public final class AgentLoop {
                         return "tool_calls";
                     }
                     default -> {
-                        turnOpen = false;
                         int start = parse instanceof ToolCallParse.Call c ? c.start()
                                 : ((ToolCallParse.Malformed) parse).start();
-                        assembler.endTurn(start, false);
+                        endTurn(turn, start, false);
                         if (toolRounds >= spec.maxToolCalls()) {
                             recordTurn(turn, callRecord(parse, turn, start), null);
                             return "max_tool_calls";
@@ -198,6 +197,15 @@ public final class AgentLoop {
                     }
                 }
             }
+        }
+
+        /** Ends the turn in the message assembler; a non-live assembler gets the turn's text only now, once. */
+        private void endTurn(TurnText turn, int callStart, boolean toContent) {
+            openTurn = null;
+            if (!events.live()) {
+                assembler.feed(turn.text.toString());
+            }
+            assembler.endTurn(callStart, toContent);
         }
 
         private int remainingBudget() {
@@ -225,23 +233,9 @@ public final class AgentLoop {
                     spec.topP(), spec.topK(), seed, 1, stop.isEmpty() ? null : stop, null, 0, true,
                     new StreamOptions(true), true, null, true);
             int before = turn.tokenIds.size();
-            Span span = tracer.spanBuilder("text_completion")
-                    .setAttribute("gen_ai.operation.name", "text_completion")
-                    .setAttribute("gen_ai.request.max_tokens", maxTokens)
-                    .startSpan();
-            long t0 = System.nanoTime();
-            try (Scope ignored = span.makeCurrent()) {
-                turn.finishReason = null;
-                turn.stopReason = null;
-                model.complete(request, chunk -> onChunk(turn, chunk), spec.deadlineNanos());
-            } catch (RuntimeException | InterruptedException e) {
-                span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
-                throw e;
-            } finally {
-                modelNanos += System.nanoTime() - t0;
-                span.setAttribute("gen_ai.usage.output_tokens", turn.tokenIds.size() - before);
-                span.end();
-            }
+            turn.finishReason = null;
+            turn.stopReason = null;
+            model.complete(request, chunk -> onChunk(turn, chunk), events.gate(), spec.deadlineNanos());
             turn.parts++;
             if (!turn.text.isEmpty() && turn.tokenIds.size() == before) {
                 throw new IllegalStateException("the model service returned text without token ids");
@@ -255,6 +249,10 @@ public final class AgentLoop {
             sequence.addAll(turn.tokenIds.subList(before, turn.tokenIds.size()));
         }
 
+        /**
+         * The hot path: runs once per streamed chunk (a token or a few), on the upstream's event loop. Kept to
+         * appends; splitting thinking from the answer happens here only when a client streams.
+         */
         private void onChunk(TurnText turn, CompletionResponse chunk) {
             if (chunk.policyVersion() != null && policyVersion == null) {
                 policyVersion = chunk.policyVersion();
@@ -265,7 +263,13 @@ public final class AgentLoop {
             for (CompletionChoice choice : chunk.choices()) {
                 if (choice.text() != null && !choice.text().isEmpty()) {
                     turn.text.append(choice.text());
-                    assembler.feed(choice.text());
+                    if (!sawText) {
+                        sawText = true;
+                        events.firstText();
+                    }
+                    if (events.live()) {
+                        assembler.feed(choice.text());
+                    }
                 }
                 if (choice.tokenIds() != null) {
                     turn.tokenIds.addAll(choice.tokenIds());
@@ -284,22 +288,23 @@ public final class AgentLoop {
 
         /**
          * The stop string must stay in the model's context. If the model service ended on it without returning it,
-         * its tokens are appended (log-prob 0: it was forced by the stop, not sampled again).
+         * its tokens are appended, with unknown log-probs (null): they were forced by the stop, not sampled here,
+         * and the log-prob the model gave them is not known.
          */
         private void includeStopString(TurnText turn) {
             if (!"stop".equals(turn.finishReason) || !(turn.stopReason instanceof String stop)
                     || !spec.protocol().stopStrings().contains(stop) || turn.text.toString().endsWith(stop)) {
                 return;
             }
-            long t0 = System.nanoTime();
             List<Integer> ids = model.tokenize(new TokenizeRequest(spec.model(), stop, null, null, null, null, false))
                     .tokens();
-            modelNanos += System.nanoTime() - t0;
             turn.text.append(stop);
-            assembler.feed(stop);
+            if (events.live()) {
+                assembler.feed(stop);
+            }
             turn.tokenIds.addAll(ids);
             while (turn.logprobs.size() < turn.tokenIds.size()) {
-                turn.logprobs.add(0.0);
+                turn.logprobs.add(null);
             }
         }
 
@@ -328,23 +333,9 @@ public final class AgentLoop {
                 durationMs = 0;
             } else {
                 String code = ((ToolCallParse.Call) parse).code();
-                Span span = tracer.spanBuilder("execute_tool")
-                        .setAttribute("gen_ai.operation.name", "execute_tool")
-                        .setAttribute("gen_ai.tool.name", CodeInterpreterTool.NAME)
-                        .startSpan();
                 long t0 = System.nanoTime();
-                ExecutionResult result;
-                try (Scope ignored = span.makeCurrent()) {
-                    result = sandbox.execute(ExecutionRequest.python(code, spec.id(), spec.toolTimeoutS()),
-                            spec.deadlineNanos());
-                    span.setAttribute("aster.sandbox.status", result.status().wireName());
-                } catch (RuntimeException | InterruptedException e) {
-                    span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
-                    throw e;
-                } finally {
-                    toolNanos += System.nanoTime() - t0;
-                    span.end();
-                }
+                ExecutionResult result = sandbox.execute(ExecutionRequest.python(code, spec.id(), spec.toolTimeoutS()),
+                        spec.deadlineNanos());
                 toolCalls++;
                 status = result.status().wireName();
                 resultText = ToolResultText.render(result, spec.toolTimeoutS());
@@ -356,11 +347,9 @@ public final class AgentLoop {
             trace.add(entry);
             events.toolTrace(entry);
 
-            long t0 = System.nanoTime();
             String continuation = renderer.continuation(spec.model(), spec.protocol(), resultText);
-            List<Integer> ids = renderer.tokens(continuation, spec.model());
-            modelNanos += System.nanoTime() - t0;
-            continuationStartsInThink = endsWithOpenThink(continuation);
+            List<Integer> ids = renderer.tokens(model, continuation, spec.model());
+            continuationStartsInThink = ChatFormat.endsWithOpenThink(continuation);
             sequence.addAll(ids);
             toolTokens += ids.size();
             recordTurn(turn, callRecord, new Turn.ToolResultRecord(status, resultText, List.copyOf(ids), durationMs));
@@ -388,16 +377,22 @@ public final class AgentLoop {
         }
 
         private void recordTurn(TurnText turn, Turn.ToolCallRecord call, Turn.ToolResultRecord result) {
-            turns.add(new Turn(turn.text.toString(), List.copyOf(turn.tokenIds), List.copyOf(nullsAsZero(turn.logprobs)),
-                    turn.finishReason, call, result));
+            // unknown log-probs stay null (List.copyOf refuses nulls)
+            turns.add(new Turn(turn.text.toString(), List.copyOf(turn.tokenIds),
+                    java.util.Collections.unmodifiableList(new ArrayList<>(turn.logprobs)), turn.finishReason, call,
+                    result));
         }
 
         private TrajectoryOutcome outcome(String finish, RuntimeException failure) {
             String content = assembler.content();
             ChatMessage message = new ChatMessage("assistant",
                     clientCall != null && content.isEmpty() ? null : content, null, assembler.reasoning(),
-                    clientCall == null ? null : List.of(clientCall), null, trace.isEmpty() ? null : List.copyOf(trace));
+                    clientCall == null ? null : List.of(clientCall), null,
+                    // with the built-in interpreter the trace is always there, empty or not: no special case for SDKs
+                    spec.builtinCode() ? List.copyOf(trace) : trace.isEmpty() ? null : List.copyOf(trace));
             long totalNanos = System.nanoTime() - startNanos;
+            long modelNanos = model.nanos();
+            long toolNanos = sandbox.nanos();
             Trajectory trajectory = new Trajectory(spec.id(), createdAt, spec.source(), spec.model(), policyVersion,
                     spec.problemId(), spec.referenceAnswer(), spec.messages(), promptIds, List.copyOf(turns),
                     BoxedAnswer.last(content).orElse(null), finish,
@@ -410,29 +405,18 @@ public final class AgentLoop {
         }
     }
 
-    private static List<Double> nullsAsZero(List<Double> logprobs) {
-        List<Double> out = new ArrayList<>(logprobs.size());
-        for (Double lp : logprobs) {
-            out.add(lp == null ? 0.0 : lp);
-        }
-        return out;
-    }
-
-    private static boolean endsWithOpenThink(String text) {
-        if (text == null) {
-            return false;
-        }
-        String t = text.stripTrailing();
-        return t.endsWith("<think>");
-    }
-
     /** One turn's generated text, ids and log-probs, accumulated over its stream chunks. */
     private static final class TurnText {
+        final boolean startsInThink;
         final StringBuilder text = new StringBuilder();
         final List<Integer> tokenIds = new ArrayList<>();
         final List<Double> logprobs = new ArrayList<>();
         String finishReason;
         Object stopReason;
         int parts;
+
+        TurnText(boolean startsInThink) {
+            this.startsInThink = startsInThink;
+        }
     }
 }

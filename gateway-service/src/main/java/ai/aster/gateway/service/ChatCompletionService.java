@@ -165,17 +165,29 @@ public class ChatCompletionService {
         return new ApiException(500, ApiError.internal("the trajectory failed: " + failure.getMessage()), null);
     }
 
+    /** The observer's events, plus the time-to-first-token metric (first generated text of the request). */
     private TrajectoryEvents timed(TrajectoryEvents events, long arrivalNanos, AtomicBoolean first) {
         return new TrajectoryEvents() {
             @Override
+            public boolean live() {
+                return events.live();
+            }
+
+            @Override
+            public void firstText() {
+                if (!first.get() && first.compareAndSet(false, true)) {
+                    metrics.firstToken(Duration.ofNanos(System.nanoTime() - arrivalNanos));
+                }
+                events.firstText();
+            }
+
+            @Override
             public void reasoning(String delta) {
-                mark();
                 events.reasoning(delta);
             }
 
             @Override
             public void content(String delta) {
-                mark();
                 events.content(delta);
             }
 
@@ -186,14 +198,12 @@ public class ChatCompletionService {
 
             @Override
             public void toolCall(ToolCall call) {
-                mark();
                 events.toolCall(call);
             }
 
-            private void mark() {
-                if (!first.get() && first.compareAndSet(false, true)) {
-                    metrics.firstToken(Duration.ofNanos(System.nanoTime() - arrivalNanos));
-                }
+            @Override
+            public OutputGate gate() {
+                return events.gate();
             }
         };
     }

@@ -1,5 +1,6 @@
 package ai.aster.gateway.service;
 
+import ai.aster.protocol.chat.ChatFormat;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,9 +13,8 @@ import java.util.List;
  */
 final class MessageAssembler {
 
-    private static final String OPEN = "<think>";
-    private static final String CLOSE = "</think>";
-    private static final java.util.List<String> END_OF_TURN = java.util.List.of("<|im_end|>", "<|endoftext|>");
+    private static final String OPEN = ChatFormat.THINK_OPEN;
+    private static final String CLOSE = ChatFormat.THINK_CLOSE;
 
     private final TrajectoryEvents events;
     private final StringBuilder reasoning = new StringBuilder();
@@ -76,18 +76,7 @@ final class MessageAssembler {
      * ({@code <|im_end|>}): it belongs to the token sequence, not to the answer.
      */
     private static String withoutEndOfTurn(String text) {
-        String t = text.stripTrailing();
-        boolean cut = true;
-        while (cut) {
-            cut = false;
-            for (String eos : END_OF_TURN) {
-                if (t.endsWith(eos)) {
-                    t = t.substring(0, t.length() - eos.length()).stripTrailing();
-                    cut = true;
-                }
-            }
-        }
-        return t;
+        return ChatFormat.withoutEndOfTurn(text);
     }
 
     String reasoning() {

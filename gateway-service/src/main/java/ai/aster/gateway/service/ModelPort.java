@@ -13,10 +13,12 @@ public interface ModelPort {
     TokenizeResponse tokenize(TokenizeRequest request);
 
     /**
-     * Streams one completion: {@code onChunk} gets each chunk in order; returns when the stream ends. Fails with
-     * {@link DeadlineExceededException} at {@code deadlineNanos} ({@link System#nanoTime()} clock),
-     * {@link DependencyUnavailableException} when the model service is down or silent for too long.
+     * Streams one completion: {@code onChunk} gets each chunk in order (on any thread, never two at once, and never
+     * after this method has returned or thrown); returns when the stream ends. While {@code gate} is saturated the
+     * stream is paused. Fails with {@link DeadlineExceededException} at {@code deadlineNanos}
+     * ({@link System#nanoTime()} clock), {@link DependencyUnavailableException} when the model service is down or
+     * silent for too long.
      */
-    void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, long deadlineNanos)
-            throws InterruptedException;
+    void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, OutputGate gate,
+            long deadlineNanos) throws InterruptedException;
 }

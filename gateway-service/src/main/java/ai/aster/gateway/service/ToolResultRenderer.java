@@ -1,5 +1,6 @@
 package ai.aster.gateway.service;
 
+import ai.aster.protocol.chat.ChatFormat;
 import ai.aster.protocol.openai.ChatMessage;
 import ai.aster.protocol.openai.TokenizeRequest;
 import ai.aster.protocol.openai.TokenizeResponse;
@@ -19,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ToolResultRenderer {
 
     static final String SENTINEL = "\u2063ASTER_TOOL_RESULT\u2063";
-    private static final String SAMPLE_CALL =
-            "<tool_call>\n{\"name\": \"code_interpreter\", \"arguments\": {\"code\": \"print(1)\"}}\n</tool_call>";
+    private static final String SAMPLE_CALL = ChatFormat.TOOL_CALL_OPEN
+            + "\n{\"name\": \"code_interpreter\", \"arguments\": {\"code\": \"print(1)\"}}\n" + ChatFormat.TOOL_CALL_CLOSE;
 
     /** The template text around a tool result, for one model. */
     public record Wrapper(String before, String after) {
@@ -46,7 +47,12 @@ public final class ToolResultRenderer {
 
     /** Token ids of {@link #continuation}. */
     public List<Integer> tokens(String continuation, String modelName) {
-        TokenizeResponse response = model.tokenize(
+        return tokens(model, continuation, modelName);
+    }
+
+    /** Token ids of {@link #continuation}, asked of {@code via} (a decorated port: timed, traced). */
+    public List<Integer> tokens(ModelPort via, String continuation, String modelName) {
+        TokenizeResponse response = via.tokenize(
                 new TokenizeRequest(modelName, continuation, null, null, null, null, false));
         return response.tokens();
     }

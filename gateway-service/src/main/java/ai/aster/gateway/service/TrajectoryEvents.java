@@ -9,7 +9,23 @@ import ai.aster.protocol.openai.ToolTraceEntry;
  */
 public interface TrajectoryEvents {
 
-    TrajectoryEvents NONE = new TrajectoryEvents() {};
+    TrajectoryEvents NONE = new TrajectoryEvents() {
+        @Override
+        public boolean live() {
+            return false;
+        }
+    };
+
+    /**
+     * Whether deltas are wanted as the model decodes. When false (a non-streaming response), the loop splits each
+     * turn into reasoning and content once, at the turn's end, instead of on every token.
+     */
+    default boolean live() {
+        return true;
+    }
+
+    /** The first generated text of the trajectory arrived (for time to first token). */
+    default void firstText() {}
 
     /** Thinking text, as it decodes. */
     default void reasoning(String delta) {}
@@ -22,4 +38,9 @@ public interface TrajectoryEvents {
 
     /** The model called a client-declared function: the client runs it. */
     default void toolCall(ToolCall call) {}
+
+    /** Back-pressure of the client these events go to. */
+    default OutputGate gate() {
+        return OutputGate.OPEN;
+    }
 }

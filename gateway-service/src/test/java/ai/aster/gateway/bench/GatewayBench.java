@@ -26,11 +26,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code ./aster bench gateway}: the gateway's own cost per turn of the agent loop (trajectory time minus the time
- * waiting for the model and the sandbox, as the gateway measures them) with upstreams that answer at once, at 1 and
- * 64 concurrent streaming requests; then 256 streaming requests held open at the same time, counting errors.
- * Baseline in the same run: one turn's worth of direct calls to the same instant upstreams (completion stream,
- * tokenize, execution), without the gateway. Runs the packaged gateway ({@code target/quarkus-app}).
+ * {@code ./aster bench gateway}: what the gateway adds to a request, end to end as a client sees it.
+ * <p>Per-turn overhead = (request time through the gateway − the same upstream calls made directly by this JVM,
+ * at the same concurrency) / turns. Phase 1, instant upstreams (the tests' scripted model and an instant sandbox
+ * stand-in): a streaming three-turn trajectory (two code calls, then the answer) through the gateway, against the
+ * same eight upstream calls in the same order made directly (tokenize, then per turn a streamed completion whose
+ * SSE is read to its end, an execution and the result's tokenize), at 1 and 64 concurrent requests. Phase 2
+ * (when the model-service jar and a model folder are available): one greedy 64-token turn through the gateway
+ * against the same tokenize + streamed completion made directly on model-service, at 1 stream. Then 256 streaming
+ * requests held open together, counting errors. Runs the packaged gateway ({@code target/quarkus-app}).
  */
 public final class GatewayBench {
 
@@ -61,14 +65,22 @@ public final class GatewayBench {
                 .incrementAndGet();
     }
 
+    /** The internal token the bench's upstreams require and the gateway is started with. */
+    private static final String INTERNAL_TOKEN = ScriptedModelServer.INTERNAL_TOKEN;
+
     public static void main(String[] args) throws Exception {
         int requestsAt1 = Integer.getInteger("bench.requests1", 300);
         int requestsAt64 = Integer.getInteger("bench.requests64", 3000);
+        int realTurns = Integer.getInteger("bench.realTurns", 30);
         int held = Integer.getInteger("bench.held", 256);
         Path jar = Path.of(System.getProperty("bench.gatewayJar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("build the gateway first: mvn -pl gateway-service -am package -DskipTests");
         }
+        System.out.printf("cpus=%d, java=%s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         try (ScriptedModelServer model = new ScriptedModelServer(); InstantSandbox sandbox = new InstantSandbox()) {
             // three turns: two tool calls, then the answer
             model.script("bench", Scripts::stateful);
@@ -79,85 +91,154 @@ public final class GatewayBench {
                 return Scripts.stateful(turn);
             });
             int port = freePort();
-            Process gateway = startGateway(jar, port, model.url(), sandbox.url());
+            Process gateway = startGateway(jar, port, model.url(), sandbox.url(), "instant");
             try {
                 String url = "http://127.0.0.1:" + port + "/v1/chat/completions";
-                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                        .version(HttpClient.Version.HTTP_1_1).executor(Executors.newVirtualThreadPerTaskExecutor())
-                        .build();
                 awaitReady(http, port, gateway);
-                System.out.println("# gateway overhead per turn (instant scripted model + instant sandbox stand-in)");
-                System.out.printf("cpus=%d, java=%s%n", Runtime.getRuntime().availableProcessors(),
-                        System.getProperty("java.version"));
+                System.out.println("# 1. instant upstreams: 3-turn streaming trajectory through the gateway vs the same"
+                        + " 8 upstream calls made directly");
+                DirectAgent direct = new DirectAgent(http, model.url(), sandbox.url());
                 run(http, url, "bench", 8, 400); // warm-up: JIT, connection pools
-                baselineTurn(http, model.url(), sandbox.url(), 8, 400); // warm-up
+                direct.run(8, 400, 3);
                 for (int[] phase : new int[][] {{1, requestsAt1}, {64, requestsAt64}}) {
                     Result r = run(http, url, "bench", phase[0], phase[1]);
-                    Result base = baselineTurn(http, model.url(), sandbox.url(), phase[0], phase[1]);
-                    System.out.printf("concurrency %3d: %d requests, %d turns, errors %d; overhead per turn p50 %.0f us,"
-                                    + " p99 %.0f us; request p50 %.1f ms; baseline (direct upstream calls for one turn)"
-                                    + " p50 %.0f us -> overhead/baseline %.4f%n",
-                            phase[0], phase[1], r.turns, r.errors.get(), pct(r.overheadMicros, 50),
-                            pct(r.overheadMicros, 99), pct(r.requestMillis, 50), pct(base.requestMillis, 50) * 1000,
-                            pct(r.overheadMicros, 50) / (pct(base.requestMillis, 50) * 1000));
-                    System.out.printf("                 per turn as the gateway sees its upstreams: model calls p50 %.0f us,"
-                            + " sandbox calls p50 %.0f us%n", pct(r.modelMicros, 50), pct(r.toolMicros, 50));
+                    Result base = direct.run(phase[0], phase[1], 3);
+                    report(phase[0], phase[1], r, base, 3);
                 }
                 Result h = run(http, url, "held", held, held);
                 System.out.printf("held %d concurrent streams (each open >= 3 s): errors %d, completed %d, request p50 "
-                        + "%.0f ms, max %.0f ms%n", held, h.errors.get(), h.requestMillis.size(), pct(h.requestMillis, 50),
-                        pct(h.requestMillis, 100));
+                        + "%.0f ms, max %.0f ms%n", held, h.errors.get(), h.requestMillis.size(),
+                        pct(h.requestMillis, 50), pct(h.requestMillis, 100));
             } finally {
                 gateway.destroy();
                 gateway.waitFor();
             }
         }
+        realModelPhase(http, jar, realTurns);
     }
 
-    /** Measurements of one phase. */
-    private record Result(List<Double> overheadMicros, List<Double> requestMillis, AtomicInteger errors, int turns,
-            List<Double> modelMicros, List<Double> toolMicros) {}
+    private static void report(int concurrency, int requests, Result r, Result base, int turns) {
+        double overheadP50 = (pct(r.requestMillis, 50) - pct(base.requestMillis, 50)) / turns;
+        double overheadMean = (mean(r.requestMillis) - mean(base.requestMillis)) / turns;
+        System.out.printf("concurrency %3d: %d requests, errors %d (direct %d); request p50 %.2f ms (direct %.2f ms),"
+                        + " mean %.2f ms (direct %.2f ms) -> gateway overhead per turn p50 %.3f ms, mean %.3f ms"
+                        + " (+%.0f%% of the direct time)%n",
+                concurrency, requests, r.errors.get(), base.errors.get(), pct(r.requestMillis, 50),
+                pct(base.requestMillis, 50), mean(r.requestMillis), mean(base.requestMillis), overheadP50,
+                overheadMean, 100 * (pct(r.requestMillis, 50) / pct(base.requestMillis, 50) - 1));
+    }
 
-    private static Result run(HttpClient http, String url, String script, int concurrency, int requests)
-            throws Exception {
-        String body = "{\"model\":\"bench\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"seed\":1,"
-                + "\"log_trajectory\":false,\"messages\":[{\"role\":\"user\",\"content\":\"[[script:" + script
-                + "]] 2+3?\"}]}";
-        List<Double> overhead = Collections.synchronizedList(new ArrayList<>());
-        List<Double> modelTimes = Collections.synchronizedList(new ArrayList<>());
-        List<Double> toolTimes = Collections.synchronizedList(new ArrayList<>());
+    /**
+     * Phase 2: the real model service (its packaged jar, a random model of ModelInit's default dimensions with the
+     * Qwen3 chat template), one greedy 64-token turn per request, tool calling off, through the gateway vs direct.
+     */
+    private static void realModelPhase(HttpClient http, Path gatewayJar, int requests) throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Path modelJar = root.resolve("model-service/target/quarkus-app/quarkus-run.jar");
+        Path modeling = root.resolve("modeling/target");
+        if (!Files.isRegularFile(modelJar) || !Files.isDirectory(modeling.resolve("lib"))) {
+            System.out.println("# 2. real model service: SKIPPED (package model-service and modeling first)");
+            return;
+        }
+        Path modelDir = Path.of(System.getProperty("bench.modelPath", root.resolve(".aster/bench-model").toString()));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        if (!Files.isRegularFile(modelDir.resolve("config.json"))) {
+            Process init = new ProcessBuilder(java, "-Dai.djl.offline=true", "-cp",
+                    modeling.resolve("modeling-0.1.0-SNAPSHOT.jar") + ":" + modeling.resolve("lib") + "/*",
+                    "ai.aster.modeling.ModelInit", modelDir.toString()).inheritIO().start();
+            if (init.waitFor() != 0) {
+                throw new IllegalStateException("ModelInit failed");
+            }
+        }
+        int modelPort = freePort();
+        Path modelLog = Path.of("target/bench-model-service.log");
+        ProcessBuilder mb = new ProcessBuilder(java, "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED",
+                "-Dquarkus.http.port=" + modelPort, "-Dquarkus.otel.sdk.disabled=true", "-Dquarkus.log.level=WARN",
+                "-jar", modelJar.toString()).redirectErrorStream(true).redirectOutput(modelLog.toFile());
+        mb.environment().put("ASTER_MODEL_PATH", modelDir.toString());
+        mb.environment().put("ASTER_INTERNAL_TOKEN", INTERNAL_TOKEN);
+        Process modelService = mb.start();
+        try (InstantSandbox sandbox = new InstantSandbox()) {
+            String modelUrl = "http://127.0.0.1:" + modelPort;
+            awaitHealthy(http, modelUrl + "/q/health/ready", modelService, modelLog);
+            int port = freePort();
+            Process gateway = startGateway(gatewayJar, port, modelUrl, sandbox.url(), "real");
+            try {
+                awaitReady(http, port, gateway);
+                String url = "http://127.0.0.1:" + port + "/v1/chat/completions";
+                System.out.println("# 2. real model service (" + modelDir + "): one greedy 64-token turn, tool calling "
+                        + "off, through the gateway vs tokenize + streamed completion made directly");
+                DirectAgent direct = new DirectAgent(http, modelUrl, sandbox.url());
+                realTurns(http, url, 1, 4); // warm-up
+                direct.realTurn(1, 4);
+                // interleaved rounds, so drifts of the machine's load hit both sides alike
+                List<Double> through = Collections.synchronizedList(new ArrayList<>());
+                List<Double> directMs = Collections.synchronizedList(new ArrayList<>());
+                AtomicInteger errors = new AtomicInteger();
+                for (int round = 0; round < requests; round++) {
+                    Result g = realTurns(http, url, 1, 1);
+                    Result d = direct.realTurn(1, 1);
+                    through.addAll(g.requestMillis);
+                    directMs.addAll(d.requestMillis);
+                    errors.addAndGet(g.errors.get() + d.errors.get());
+                }
+                System.out.printf("concurrency   1: %d turns of 64 tokens each way, errors %d; turn p50 %.1f ms through the"
+                                + " gateway vs %.1f ms direct (mean %.1f vs %.1f) -> the gateway adds %.1f%% (p50),"
+                                + " %.1f%% (mean); %.2f ms per turn%n",
+                        requests, errors.get(), pct(through, 50), pct(directMs, 50), mean(through), mean(directMs),
+                        100 * (pct(through, 50) / pct(directMs, 50) - 1), 100 * (mean(through) / mean(directMs) - 1),
+                        pct(through, 50) - pct(directMs, 50));
+            } finally {
+                gateway.destroy();
+                gateway.waitFor();
+            }
+        } finally {
+            modelService.destroy();
+            modelService.waitFor();
+        }
+    }
+
+    private static final String REAL_QUESTION = "{\"model\":\"bench\",\"stream\":true,\"temperature\":0,\"max_tokens\":64,"
+            + "\"tool_choice\":\"none\",\"log_trajectory\":false,\"messages\":[{\"role\":\"user\",\"content\":"
+            + "\"What is 2+3? Think step by step.\"}]}";
+
+    /** Requests of {@link #REAL_QUESTION} through the gateway; a result counts 64 generated tokens or is an error. */
+    private static Result realTurns(HttpClient http, String url, int concurrency, int requests) throws Exception {
+        return load(concurrency, requests, (latency, errors) -> {
+            long t0 = System.nanoTime();
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(REAL_QUESTION
+                            .replace("\"log_trajectory\"", "\"stream_options\":{\"include_usage\":true},"
+                                    + "\"log_trajectory\""))).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            JsonNode usage = readStream(response, "usage");
+            latency.add((System.nanoTime() - t0) / 1e6);
+            if (usage == null || usage.path("completion_tokens").asInt() != 64) {
+                error("gateway turn: " + (usage == null ? "no usage" : usage.path("completion_tokens") + " tokens"));
+                errors.incrementAndGet();
+            }
+        });
+    }
+
+    /** One worker's request: adds its wall time to latency, counts its failure in errors. */
+    private interface Request {
+        void run(List<Double> latency, AtomicInteger errors) throws Exception;
+    }
+
+    private static Result load(int concurrency, int requests, Request request) throws Exception {
         List<Double> latency = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger errors = new AtomicInteger();
-        AtomicInteger turns = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < concurrency; w++) {
                 futures.add(workers.submit(() -> {
                     while (next.getAndIncrement() < requests) {
-                        long t0 = System.nanoTime();
                         try {
-                            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                                    .timeout(Duration.ofSeconds(60))
-                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                                    HttpResponse.BodyHandlers.ofInputStream());
-                            JsonNode timings = readStream(response);
-                            latency.add((System.nanoTime() - t0) / 1e6);
-                            if (timings == null) {
-                                errors.incrementAndGet();
-                                continue;
-                            }
-                            for (JsonNode t : timings) {
-                                int n = t.get("turns").asInt();
-                                turns.addAndGet(n);
-                                overhead.add((t.get("total_us").asDouble() - t.get("model_us").asDouble()
-                                        - t.get("tool_us").asDouble()) / n);
-                                modelTimes.add(t.get("model_us").asDouble() / n);
-                                toolTimes.add(t.get("tool_us").asDouble() / n);
-                            }
+                            request.run(latency, errors);
                         } catch (Exception e) {
-                            error("client: " + e);
+                            error(e.toString());
                             errors.incrementAndGet();
                         }
                     }
@@ -167,18 +248,40 @@ public final class GatewayBench {
             awaitAll(futures);
         }
         printErrors();
-        return new Result(overhead, latency, errors, turns.get(), modelTimes, toolTimes);
+        return new Result(latency, errors);
     }
 
-    /** Reads an SSE response to its end; the usage chunk's timings, or null on any error. */
-    private static JsonNode readStream(HttpResponse<InputStream> response) throws IOException {
+    /** Measurements of one phase. */
+    private record Result(List<Double> requestMillis, AtomicInteger errors) {}
+
+    private static Result run(HttpClient http, String url, String script, int concurrency, int requests)
+            throws Exception {
+        String body = "{\"model\":\"bench\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"seed\":1,"
+                + "\"log_trajectory\":false,\"messages\":[{\"role\":\"user\",\"content\":\"[[script:" + script
+                + "]] 2+3?\"}]}";
+        return load(concurrency, requests, (latency, errors) -> {
+            long t0 = System.nanoTime();
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            JsonNode timings = readStream(response, "x_aster_timings");
+            latency.add((System.nanoTime() - t0) / 1e6);
+            if (timings == null || timings.get(0).path("turns").asInt() != 3) {
+                errors.incrementAndGet();
+            }
+        });
+    }
+
+    /** Reads an SSE response to its end; the given field of the last chunk carrying it, or null on any error. */
+    private static JsonNode readStream(HttpResponse<InputStream> response, String field) throws IOException {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             if (response.statusCode() != 200) {
                 error("status " + response.statusCode() + ": " + new String(response.body().readAllBytes(),
                         StandardCharsets.UTF_8));
                 return null;
             }
-            JsonNode timings = null;
+            JsonNode found = null;
             boolean done = false;
             String line;
             while ((line = reader.readLine()) != null) {
@@ -195,80 +298,172 @@ public final class GatewayBench {
                     error("error event: " + chunk.get("error").path("message").asText());
                     return null;
                 }
-                if (chunk.has("x_aster_timings")) {
-                    timings = chunk.get("x_aster_timings");
+                if (chunk.hasNonNull(field)) {
+                    found = chunk.get(field);
                 }
             }
             if (!done) {
                 error("stream ended without [DONE]");
             }
-            return done ? timings : null;
+            return done ? found : null;
         }
     }
 
-    /** What one turn costs without a gateway: the same three upstream calls, made directly. */
-    private static Result baselineTurn(HttpClient http, String modelUrl, String sandboxUrl, int concurrency,
-            int requests) throws Exception {
-        String completion = "{\"prompt\":[91,91,115,99,114,105,112,116,58,98,101,110,99,104,93,93],\"stream\":true,"
-                + "\"return_token_ids\":true,\"logprobs\":0,\"stop\":[\"</tool_call>\"],\"seed\":1}";
-        String tokenize = "{\"prompt\":\"<|im_end|>\\n<|im_start|>user\\n<tool_response>\\n5\\n</tool_response>"
-                + "<|im_end|>\\n<|im_start|>assistant\\n\"}";
-        String execute = "{\"code\":\"print(5)\",\"language\":\"python\",\"session_id\":\"b\"}";
-        List<Double> latency = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger next = new AtomicInteger();
-        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < concurrency; w++) {
-                futures.add(workers.submit(() -> {
-                    while (next.getAndIncrement() < requests) {
-                        long t0 = System.nanoTime();
-                        try {
-                            boolean ok = post(http, modelUrl + "/v1/completions", completion)
-                                    && post(http, sandboxUrl + "/v1/executions", execute)
-                                    && post(http, modelUrl + "/v1/tokenize", tokenize);
-                            if (!ok) {
-                                error("baseline: not 200");
-                                errors.incrementAndGet();
-                            }
-                            latency.add((System.nanoTime() - t0) / 1e6);
-                        } catch (Exception e) {
-                            error("baseline: " + e);
-                            errors.incrementAndGet();
+    /**
+     * The upstream calls the gateway makes for a request, made directly from this JVM with the same bodies: the
+     * baseline. It parses each streamed chunk for its token ids, as any client of the model service must.
+     */
+    private static final class DirectAgent {
+        private final HttpClient http;
+        private final String modelUrl;
+        private final String sandboxUrl;
+
+        DirectAgent(HttpClient http, String modelUrl, String sandboxUrl) {
+            this.http = http;
+            this.modelUrl = modelUrl;
+            this.sandboxUrl = sandboxUrl;
+        }
+
+        /** {@code turns} turns of the bench script: tokenize, then (completion, execution, tokenize) per call. */
+        Result run(int concurrency, int requests, int turns) throws Exception {
+            String question = "{\"messages\":[{\"role\":\"user\",\"content\":\"[[script:bench]] 2+3?\"}],"
+                    + "\"tools\":[" + JSON.writeValueAsString(ai.aster.protocol.tools.CodeInterpreterTool.DEFINITION)
+                    + "],\"add_generation_prompt\":true}";
+            String result = ai.aster.protocol.chat.ChatFormat.IM_END + "\n" + ai.aster.protocol.chat.ChatFormat.IM_START
+                    + "user\n" + ai.aster.protocol.chat.ChatFormat.TOOL_RESPONSE_OPEN + "\n5\n"
+                    + ai.aster.protocol.chat.ChatFormat.TOOL_RESPONSE_CLOSE + ai.aster.protocol.chat.ChatFormat.IM_END
+                    + "\n" + ai.aster.protocol.chat.ChatFormat.IM_START + "assistant\n";
+            String tokenizeResult = JSON.createObjectNode().put("prompt", result).put("add_special_tokens", false)
+                    .toString();
+            return load(concurrency, requests, (latency, errors) -> {
+                long t0 = System.nanoTime();
+                List<Integer> sequence = new ArrayList<>(ids(post(modelUrl + "/v1/tokenize", question)));
+                String session = "direct-" + System.nanoTime();
+                for (int turn = 0; turn < turns; turn++) {
+                    sequence.addAll(complete(sequence, 16_384, "[\"</tool_call>\"]", 1L + turn * 7919L));
+                    if (turn < turns - 1) {
+                        post(sandboxUrl + "/v1/executions", "{\"code\":\"print(5)\",\"language\":\"python\","
+                                + "\"session_id\":\"" + session + "\",\"timeout_s\":30}");
+                        sequence.addAll(ids(post(modelUrl + "/v1/tokenize", tokenizeResult)));
+                    }
+                }
+                latency.add((System.nanoTime() - t0) / 1e6);
+            });
+        }
+
+        /** Phase 2's turn made directly: the chat template's tokenize, then one greedy streamed completion. */
+        Result realTurn(int concurrency, int requests) throws Exception {
+            String question = "{\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+3? Think step by step.\"}],"
+                    + "\"add_generation_prompt\":true}";
+            return load(concurrency, requests, (latency, errors) -> {
+                long t0 = System.nanoTime();
+                List<Integer> prompt = ids(post(modelUrl + "/v1/tokenize", question));
+                List<Integer> generated = complete(prompt, 64, null, null);
+                latency.add((System.nanoTime() - t0) / 1e6);
+                if (generated.size() != 64) {
+                    error("direct turn: " + generated.size() + " tokens");
+                    errors.incrementAndGet();
+                }
+            });
+        }
+
+        /** A streamed completion with the gateway's parameters; its generated token ids. */
+        private List<Integer> complete(List<Integer> prompt, int maxTokens, String stop, Long seed) throws Exception {
+            var body = JSON.createObjectNode();
+            prompt.forEach(body.putArray("prompt")::add);
+            body.put("max_tokens", maxTokens).put("n", 1).put("logprobs", 0).put("stream", true)
+                    .put("return_token_ids", true).put("include_stop_str_in_output", true);
+            body.putObject("stream_options").put("include_usage", true);
+            if (stop != null) {
+                body.set("stop", JSON.readTree(stop));
+            } else {
+                body.put("temperature", 0.0);
+            }
+            if (seed != null) {
+                body.put("seed", seed);
+            }
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(modelUrl
+                    + "/v1/completions")).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + INTERNAL_TOKEN).timeout(Duration.ofSeconds(120))
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                throw new IOException("completion: " + response.statusCode());
+            }
+            List<Integer> ids = new ArrayList<>();
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+                        for (JsonNode choice : JSON.readTree(line.substring(6)).path("choices")) {
+                            choice.path("token_ids").forEach(id -> ids.add(id.asInt()));
                         }
                     }
-                    return null;
-                }));
+                }
             }
-            awaitAll(futures);
+            return ids;
         }
-        printErrors();
-        return new Result(List.of(), latency, errors, requests, List.of(), List.of());
+
+        private String post(String url, String body) throws Exception {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + INTERNAL_TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IOException(url + ": " + r.statusCode() + " " + r.body());
+            }
+            return r.body();
+        }
+
+        private static List<Integer> ids(String tokenizeResponse) throws IOException {
+            List<Integer> ids = new ArrayList<>();
+            JSON.readTree(tokenizeResponse).path("tokens").forEach(id -> ids.add(id.asInt()));
+            return ids;
+        }
     }
 
-    private static boolean post(HttpClient http, String url, String body) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        return r.statusCode() == 200;
+    private static void awaitHealthy(HttpClient http, String url, Process process, Path log) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("exited at start; see " + log.toAbsolutePath());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(url + " not ready in 300 s; see " + log.toAbsolutePath());
     }
 
-    private static Process startGateway(Path jar, int port, String modelUrl, String sandboxUrl) throws IOException {
-        Path log = Files.createDirectories(Path.of("target")).resolve("bench-gateway.log");
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static Process startGateway(Path jar, int port, String modelUrl, String sandboxUrl, String name)
+            throws IOException {
+        Path log = Files.createDirectories(Path.of("target")).resolve("bench-gateway-" + name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         System.out.println("gateway log: " + log.toAbsolutePath());
-        return new ProcessBuilder(java, "-Xmx1g", "-Dquarkus.http.port=" + port,
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-Dquarkus.http.port=" + port,
                 "-Daster.gateway.model-service-url=" + modelUrl, "-Daster.gateway.sandbox-url=" + sandboxUrl,
                 "-Daster.gateway.api-keys=" + KEY, "-Daster.gateway.publish-trajectories=false",
                 "-Dquarkus.otel.sdk.disabled=true", "-Dquarkus.log.level=WARN", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("ASTER_INTERNAL_TOKEN", INTERNAL_TOKEN);
+        return builder.start();
     }
 
     private static void awaitReady(HttpClient http, int port, Process gateway) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (!gateway.isAlive()) {
-                throw new IllegalStateException("the gateway exited at start; see target/bench-gateway.log");
+                throw new IllegalStateException("the gateway exited at start; see target/bench-gateway-*.log");
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port

@@ -6,7 +6,10 @@ import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
-/** A sandbox stand-in that answers every execution at once with "5\n": for the overhead benchmark only. */
+/**
+ * A sandbox stand-in that answers every execution at once with "5\n" (and, like the real one, 401 without the
+ * internal token): for the overhead benchmark only.
+ */
 final class InstantSandbox implements AutoCloseable {
 
     private static final String RESULT = "{\"status\":\"ok\",\"exit_code\":0,\"stdout\":\"5\\n\",\"stderr\":\"\","
@@ -20,7 +23,11 @@ final class InstantSandbox implements AutoCloseable {
             server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setAcceptBacklog(1024))
                     .requestHandler(request -> request.body().onSuccess(body -> {
                         String path = request.path();
-                        if (path.startsWith("/v1/executions")) {
+                        boolean authorized = ("Bearer " + ai.aster.gateway.support.ScriptedModelServer.INTERNAL_TOKEN)
+                                .equals(request.getHeader("Authorization"));
+                        if (!authorized && path.startsWith("/v1/")) {
+                            request.response().setStatusCode(401).end(); // like the real sandbox
+                        } else if (path.startsWith("/v1/executions")) {
                             request.response().putHeader("Content-Type", "application/json").end(RESULT);
                         } else if (path.startsWith("/v1/sessions")) {
                             request.response().setStatusCode(204).end();

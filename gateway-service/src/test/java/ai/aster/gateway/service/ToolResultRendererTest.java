@@ -39,7 +39,8 @@ class ToolResultRendererTest {
         }
 
         @Override
-        public void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, long deadlineNanos) {
+        public void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, OutputGate gate,
+                long deadlineNanos) {
             throw new UnsupportedOperationException();
         }
     };

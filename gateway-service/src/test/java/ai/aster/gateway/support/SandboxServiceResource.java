@@ -41,10 +41,13 @@ public class SandboxServiceResource implements QuarkusTestResourceLifecycleManag
         try {
             Path log = Files.createDirectories(Path.of("target")).resolve("sandbox-service-test-" + System.currentTimeMillis() + ".log");
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = new ProcessBuilder(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-Dquarkus.http.port=" + port,
                     "-Daster.sandbox.instance=" + instance, "-Daster.sandbox.pool.size=" + POOL_SIZE,
                     "-Dquarkus.otel.sdk.disabled=true", "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            // the sandbox requires the internal token; the gateway's test profile sends this one
+            builder.environment().put("ASTER_INTERNAL_TOKEN", ScriptedModelServer.INTERNAL_TOKEN);
+            process = builder.start();
             String url = "http://127.0.0.1:" + port;
             awaitReady(url, log);
             return Map.of("aster.gateway.sandbox-url", url);

@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
 public final class ScriptedModelServer implements AutoCloseable {
 
     public static final long POLICY_VERSION = 7;
+    /** The internal token the gateway's test profile sends ({@code %test.aster.internal-token}). */
+    public static final String INTERNAL_TOKEN = "test-internal-token";
     public static final int MAX_MODEL_LEN = 40_000;
     private static final Pattern SCRIPT = Pattern.compile("\\[\\[script:([a-zA-Z0-9_-]+)]]");
     private static final Pattern HERMES_RESULT = Pattern.compile("<tool_response>\n(.*?)\n</tool_response>",
@@ -73,6 +75,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
     private volatile int downStatus;
     private volatile boolean dropStopStrings;
+    private volatile boolean omitLogprobs;
 
     public ScriptedModelServer() throws IOException {
         try {
@@ -123,6 +126,13 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     private void route(HttpServerRequest request) {
         Context context = vertx.getOrCreateContext();
+        // like the real model service: no internal token, no service (a gateway that forgets it fails its tests)
+        if (!("Bearer " + INTERNAL_TOKEN).equals(request.getHeader("Authorization"))) {
+            request.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":{\"message\":\"missing or wrong internal token\",\"type\":"
+                            + "\"authentication_error\",\"param\":null,\"code\":\"invalid_internal_token\"}}");
+            return;
+        }
         request.body().onSuccess(body -> workers.execute(() -> {
             HttpExchange exchange = new HttpExchange(request, context, body.getBytes());
             try {
@@ -147,6 +157,11 @@ public final class ScriptedModelServer implements AutoCloseable {
     /** Behave like an engine that cuts the stop string from its output (text and token ids), whatever is asked. */
     public void dropStopStrings(boolean drop) {
         this.dropStopStrings = drop;
+    }
+
+    /** Behave like an engine that reports no log-probs at all (no {@code logprobs} in its chunks). */
+    public void omitLogprobs(boolean omit) {
+        this.omitLogprobs = omit;
     }
 
     /** Every endpoint answers this status (0 = normal service). */
@@ -301,18 +316,20 @@ public final class ScriptedModelServer implements AutoCloseable {
         return out;
     }
 
-    private static ObjectNode chunk(List<Integer> ids, int offset, String finish, String stopReason) {
+    private ObjectNode chunk(List<Integer> ids, int offset, String finish, String stopReason) {
         ObjectNode chunk = JSON.createObjectNode().put("id", "cmpl-test").put("object", "text_completion")
                 .put("created", 1).put("model", "scripted").put("policy_version", POLICY_VERSION);
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         // the end-of-turn token is in the ids but not in the text, like a real engine
         choice.put("text", TestTokenizer.decode(ids.stream().filter(id -> id != TestTokenizer.IM_END).toList()));
-        ObjectNode logprobs = choice.putObject("logprobs");
-        ArrayNode tokens = logprobs.putArray("tokens");
-        ArrayNode lps = logprobs.putArray("token_logprobs");
-        for (int i = 0; i < ids.size(); i++) {
-            tokens.add(TestTokenizer.decode(ids.get(i)));
-            lps.add(logprob(offset + i));
+        if (!omitLogprobs) {
+            ObjectNode logprobs = choice.putObject("logprobs");
+            ArrayNode tokens = logprobs.putArray("tokens");
+            ArrayNode lps = logprobs.putArray("token_logprobs");
+            for (int i = 0; i < ids.size(); i++) {
+                tokens.add(TestTokenizer.decode(ids.get(i)));
+                lps.add(logprob(offset + i));
+            }
         }
         choice.put("finish_reason", finish);
         if (stopReason != null) {

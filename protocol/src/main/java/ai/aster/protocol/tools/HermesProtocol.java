@@ -1,9 +1,8 @@
 package ai.aster.protocol.tools;
 
+import ai.aster.protocol.chat.ChatFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.List;
 
 /**
@@ -13,14 +12,8 @@ import java.util.List;
 public final class HermesProtocol implements ToolProtocol {
 
     public static final String NAME = "hermes";
-    public static final String OPEN = "<tool_call>";
-    public static final String CLOSE = "</tool_call>";
-
-    // Models often put raw newlines and tabs inside the JSON string of the code: accept them.
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
-            .enable(JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
-            .build();
+    public static final String OPEN = ChatFormat.TOOL_CALL_OPEN;
+    public static final String CLOSE = ChatFormat.TOOL_CALL_CLOSE;
 
     @Override
     public String name() {
@@ -43,13 +36,10 @@ public final class HermesProtocol implements ToolProtocol {
     }
 
     @Override
-    public ToolCallParse parse(String text) {
-        if (text == null) {
-            return ToolCallParse.NONE;
-        }
-        int open = text.indexOf(OPEN);
+    public ToolCallParse parseFrom(String text, int from) {
+        int open = text.indexOf(OPEN, from);
         if (open < 0) {
-            int close = text.indexOf(CLOSE);
+            int close = text.indexOf(CLOSE, from);
             return close < 0 ? ToolCallParse.NONE
                     : new ToolCallParse.Malformed(null, CLOSE + " without a preceding " + OPEN, close);
         }
@@ -61,7 +51,7 @@ public final class HermesProtocol implements ToolProtocol {
         String body = text.substring(bodyStart, close).strip();
         JsonNode call;
         try {
-            call = JSON.readTree(body);
+            call = LenientJson.read(body);
         } catch (JsonProcessingException e) {
             return new ToolCallParse.Malformed(null, "the tool call is not valid JSON: " + e.getOriginalMessage(), open);
         }
@@ -76,13 +66,13 @@ public final class HermesProtocol implements ToolProtocol {
         if (arguments != null && arguments.isTextual()) {
             // Some models emit the arguments as a JSON string holding an object.
             try {
-                arguments = JSON.readTree(arguments.asText());
+                arguments = LenientJson.read(arguments.asText());
             } catch (JsonProcessingException e) {
                 return new ToolCallParse.Malformed(name.asText(), "the tool call's arguments are not valid JSON", open);
             }
         }
         if (arguments == null || arguments.isNull()) {
-            arguments = JSON.createObjectNode();
+            arguments = LenientJson.object();
         }
         if (!arguments.isObject()) {
             return new ToolCallParse.Malformed(name.asText(), "the tool call's arguments must be a JSON object", open);

@@ -40,15 +40,12 @@ public final class MarkdownProtocol implements ToolProtocol {
      * A python block left open at the end of the text is malformed; blocks earlier in the text are prose.
      */
     @Override
-    public ToolCallParse parse(String text) {
-        if (text == null) {
-            return ToolCallParse.NONE;
-        }
+    public ToolCallParse parseFrom(String text, int from) {
         int open = -1;
         int codeStart = -1;
         for (String opening : OPENINGS) {
             int at = text.lastIndexOf(opening);
-            if (at > open) {
+            if (at >= from && at > open) {
                 open = at;
                 codeStart = at + opening.length();
             }

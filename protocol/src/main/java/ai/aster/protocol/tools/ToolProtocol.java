@@ -1,5 +1,6 @@
 package ai.aster.protocol.tools;
 
+import ai.aster.protocol.chat.ChatFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,8 +16,27 @@ public interface ToolProtocol {
     /** Stop strings that end a turn at the end of a tool call (kept in the output and in the model's context). */
     List<String> stopStrings();
 
-    /** Parses the tool call a turn ended with, if any. Never throws. */
-    ToolCallParse parse(String completionText);
+    /** {@link #parse(String, boolean)} of a turn whose prompt did not open thinking. */
+    default ToolCallParse parse(String completionText) {
+        return parse(completionText, false);
+    }
+
+    /**
+     * Parses the tool call a turn ended with, if any. Never throws. Only text outside thinking counts: the call
+     * after the last {@code </think>} wins, and markup inside a thought (the model musing about a call) is text.
+     *
+     * @param startsInThink the prompt opened {@code <think>} for the model, so the turn starts inside thinking
+     */
+    default ToolCallParse parse(String completionText, boolean startsInThink) {
+        if (completionText == null) {
+            return ToolCallParse.NONE;
+        }
+        int from = ChatFormat.afterThinking(completionText, startsInThink);
+        return from < 0 ? ToolCallParse.NONE : parseFrom(completionText, from);
+    }
+
+    /** Parses the call in {@code text} from offset {@code from} on (the text outside thinking); offsets index text. */
+    ToolCallParse parseFrom(String text, int from);
 
     /**
      * Whether the protocol's tool results go through the chat template as a {@code tool} message (hermes), or are

@@ -8,7 +8,10 @@ import java.util.List;
 
 /**
  * One model call of a trajectory and, if it ended in a tool call, that call and its result.
- * {@code completionLogprobs[i]} is the sampling log-prob of {@code completionTokenIds[i]}.
+ * {@code completionLogprobs[i]} is the sampling log-prob of {@code completionTokenIds[i]}, or {@code null} when it is
+ * unknown (the model service did not report it, or the token was appended by the gateway rather than sampled);
+ * never a made-up 0.0, which a trainer could not tell from certainty. {@code logprobsComplete} is false when any is
+ * unknown: a trainer skips or recomputes such turns.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,7 +22,30 @@ public record Turn(
         List<Double> completionLogprobs,
         String finishReason,
         ToolCallRecord toolCall,
-        ToolResultRecord toolResult) {
+        ToolResultRecord toolResult,
+        boolean logprobsComplete) {
+
+    /** A turn whose {@code logprobsComplete} says whether every token has a log-prob. */
+    public Turn(String completionText, List<Integer> completionTokenIds, List<Double> completionLogprobs,
+            String finishReason, ToolCallRecord toolCall, ToolResultRecord toolResult) {
+        this(completionText, completionTokenIds, completionLogprobs, finishReason, toolCall, toolResult,
+                complete(completionTokenIds, completionLogprobs));
+    }
+
+    private static boolean complete(List<Integer> ids, List<Double> logprobs) {
+        if (logprobs == null) {
+            return ids == null || ids.isEmpty();
+        }
+        if (ids != null && logprobs.size() < ids.size()) {
+            return false;
+        }
+        for (Double lp : logprobs) {
+            if (lp == null) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** The parsed call; {@code formatError} says why a malformed call could not be run (null when it ran). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

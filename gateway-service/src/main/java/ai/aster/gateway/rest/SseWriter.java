@@ -1,0 +1,126 @@
+package ai.aster.gateway.rest;
+
+import ai.aster.gateway.service.OutputGate;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Writes one response's server-sent events in order, from any thread, and tells the token stream when to pause:
+ * saturated while the events waiting for the event loop plus Vert.x's own write queue exceed their limits (a slow
+ * client), drained once both are back under. The head (status, SSE headers, the opening chunks) goes out with the
+ * first event, so a request that fails before producing anything still gets a plain error status.
+ */
+final class SseWriter implements OutputGate {
+
+    /** Event bytes handed over but not yet given to Vert.x before the token stream pauses. */
+    static final long MAX_PENDING_BYTES = 256 * 1024;
+
+    private final HttpServerResponse response;
+    private final Context context;
+    private final Supplier<String> head;
+    private final Runnable onStart;
+    private final AtomicLong pending = new AtomicLong();
+    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private volatile boolean queueFull;
+    private boolean started; // the response's context only
+
+    /**
+     * @param head    the opening events, written before the first one
+     * @param onStart runs once when the head is written (the 200 is committed)
+     */
+    SseWriter(HttpServerResponse response, Context context, Supplier<String> head, Runnable onStart) {
+        this.response = response;
+        this.context = context;
+        this.head = head;
+        this.onStart = onStart;
+    }
+
+    /** Queues one or more complete events ({@code data: ...\n\n}); any thread. */
+    void send(String events) {
+        pending.addAndGet(events.length());
+        context.runOnContext(v -> write(events));
+    }
+
+    /** Writes what is queued, then {@code last} and ends the response (if the client is still there). */
+    void end(String last) {
+        context.runOnContext(v -> {
+            if (open()) {
+                startIfNeeded();
+                response.end(last);
+            }
+            release();
+        });
+    }
+
+    /** Whether the head has been written (the response's context only). */
+    boolean started() {
+        return started;
+    }
+
+    @Override
+    public boolean saturated() {
+        return queueFull || pending.get() > MAX_PENDING_BYTES;
+    }
+
+    @Override
+    public void onDrained(Runnable resume) {
+        waiting.add(resume);
+        if (!saturated() || !open()) {
+            release();
+        }
+    }
+
+    private void write(String events) {
+        pending.addAndGet(-events.length());
+        if (!open()) {
+            release(); // the client is gone: let the stream run to its cancellation
+            return;
+        }
+        startIfNeeded();
+        if (!events.isEmpty()) {
+            response.write(events);
+        }
+        if (response.writeQueueFull()) {
+            if (!queueFull) {
+                queueFull = true;
+                response.drainHandler(v -> {
+                    queueFull = false;
+                    if (!saturated()) {
+                        release();
+                    }
+                });
+            }
+        } else if (!saturated()) {
+            release();
+        }
+    }
+
+    private void startIfNeeded() {
+        if (started) {
+            return;
+        }
+        started = true;
+        onStart.run();
+        response.setChunked(true)
+                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no");
+        response.write(head.get());
+        response.closeHandler(v -> release());
+    }
+
+    private boolean open() {
+        return !response.closed() && !response.ended();
+    }
+
+    private void release() {
+        Runnable resume;
+        while ((resume = waiting.poll()) != null) {
+            resume.run();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package ai.aster.gateway.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A client that does not read saturates the writer (bounded memory); reading drains it, and nothing is lost. */
+class SseWriterTest {
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void stop() {
+        vertx.close();
+    }
+
+    @Test
+    void aSlowClientSaturatesTheWriterAndItsReadingDrainsIt() throws Exception {
+        CompletableFuture<SseWriter> writer = new CompletableFuture<>();
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> writer.complete(
+                new SseWriter(request.response(), vertx.getOrCreateContext(), () -> "data: head\n\n", () -> {})))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try (Socket client = new Socket("127.0.0.1", server.actualPort())) {
+            client.setReceiveBufferSize(16 * 1024);
+            OutputStream out = client.getOutputStream();
+            out.write("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            SseWriter sse = writer.get(30, TimeUnit.SECONDS);
+
+            // the client reads nothing: the writer must say "saturated" long before 256 MB are queued
+            String pad = "y".repeat(1000);
+            int sent = 0;
+            while (!sse.saturated() && sent < 256_000) {
+                sse.send("data: " + sent++ + " " + pad + "\n\n");
+            }
+            assertTrue(sse.saturated(), "still not saturated after " + sent + " events");
+            CountDownLatch drained = new CountDownLatch(1);
+            sse.onDrained(drained::countDown);
+            assertEquals(1, drained.getCount(), "drained although the client has read nothing");
+            sse.end("data: [DONE]\n\n");
+
+            // now the client reads everything: every event arrives, in order, and the writer drains
+            BufferedReader reader = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                    StandardCharsets.UTF_8));
+            int next = 0;
+            boolean head = false;
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.equals("data: head")) {
+                    head = true;
+                } else if (line.equals("data: [DONE]")) {
+                    break;
+                } else if (line.startsWith("data: ")) {
+                    assertEquals(next++ + " " + pad, line.substring(6));
+                }
+            }
+            assertTrue(head);
+            assertEquals(sent, next);
+            assertTrue(drained.await(60, TimeUnit.SECONDS));
+        }
+    }
+}
