@@ -1,0 +1,124 @@
+package ai.aster.trainer.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run stopped by a failing endpoint (and a line cut short by a crash) resumes without redrawing any sample. */
+class ResumeTest {
+
+    private static final Benchmark BENCH = new Benchmark("resume", List.of(new Problem("right-1", "1+1?", "2"),
+            new Problem("wrong-2", "2+2?", "4"), new Problem("right-3", "3+3?", "6")));
+    private static final SamplingSettings SAMPLING = new SamplingSettings("resume", "scripted", 0.6, 0.95, 50, 256);
+    private static final int K = 4;
+
+    private final ObjectMapper json = EvalCli.json();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void resumesWhereTheRunStopped() throws Exception {
+        try (ScriptedEndpoint server = new ScriptedEndpoint()) {
+            EvalRunner runner = new EvalRunner(new ChatEndpoint(json, server.url(), "sk-test", Duration.ofSeconds(60)),
+                    new GradingJudge());
+            server.failFrom(6);
+            EvalException stopped = assertThrows(EvalException.class, () -> runner.run(
+                    RunFolder.open(json, dir, SAMPLING), BENCH, SAMPLING, K, 1, EvalProgress.NONE));
+            assertTrue(stopped.getMessage().contains("scripted outage"), stopped.getMessage());
+            assertTrue(stopped.getMessage().contains("5 new samples were kept"), stopped.getMessage());
+            assertEquals(5, lines().size());
+            // a crash in the middle of writing a line leaves half of it behind
+            Files.writeString(dir.resolve(SampleJournal.FILE), "{\"problem_id\":\"right-3\",\"ind",
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+            server.heal();
+            Counting progress = new Counting();
+            EvalRunner.Result result = runner.run(RunFolder.open(json, dir, SAMPLING), BENCH, SAMPLING, K, 3,
+                    progress);
+            assertEquals(5 + 7, server.received().size(), "only the 7 missing samples are drawn again");
+            assertEquals(5, progress.already);
+            assertEquals(7, progress.done);
+            assertEquals(12, lines().size());
+            Set<String> keys = new HashSet<>();
+            for (String line : lines()) {
+                JsonNode s = json.readTree(line);
+                assertTrue(keys.add(s.get("problem_id").asText() + "#" + s.get("index").asInt()), "no duplicate");
+            }
+            EvalReport report = result.report();
+            assertEquals(12, report.samples());
+            assertEquals(2.0 / 3, report.avgAtK(), 1e-12, "right-1 and right-3 always right, wrong-2 never");
+            assertEquals(2.0 / 3, report.majAtK(), 1e-12);
+            assertEquals(1.0, report.meanToolCalls());
+            assertEquals(30.0, report.meanCompletionTokens());
+            assertTrue(Files.isRegularFile(dir.resolve(RunFolder.REPORT_JSON)));
+            assertTrue(Files.readString(dir.resolve(RunFolder.REPORT_MD)).contains("| avg@4 | 66.7% |"));
+
+            // a finished run reruns from its journal alone
+            runner.run(RunFolder.open(json, dir, SAMPLING), BENCH, SAMPLING, K, 3, EvalProgress.NONE);
+            assertEquals(12, server.received().size());
+        }
+    }
+
+    @Test
+    void sendsTheEvaluationRequestShape() throws Exception {
+        try (ScriptedEndpoint server = new ScriptedEndpoint()) {
+            new EvalRunner(new ChatEndpoint(json, server.url(), "sk-test", Duration.ofSeconds(60)), new GradingJudge())
+                    .run(RunFolder.open(json, dir, SAMPLING), BENCH.limit(1), SAMPLING, 2, 2, EvalProgress.NONE);
+            assertEquals(2, server.received().size());
+            ScriptedEndpoint.Received r = server.received().get(0);
+            assertEquals("eval", r.source());
+            assertEquals("Bearer sk-test", r.authorization());
+            JsonNode body = r.body();
+            assertEquals("scripted", body.get("model").asText());
+            assertEquals(0.6, body.get("temperature").asDouble());
+            assertEquals(0.95, body.get("top_p").asDouble());
+            assertEquals(256, body.get("max_tokens").asInt());
+            assertEquals(50, body.get("max_tool_calls").asInt());
+            assertEquals("2", body.get("reference_answer").asText());
+            assertEquals("right-1", body.get("problem_id").asText());
+            assertTrue(body.get("messages").get(0).get("content").asText().startsWith("1+1?"));
+            assertEquals(false, body.get("stream").asBoolean());
+        }
+    }
+
+    @Test
+    void refusesToMixSettingsInOneFolder() {
+        RunFolder.open(json, dir, SAMPLING);
+        SamplingSettings hotter = new SamplingSettings("resume", "scripted", 1.0, 0.95, 50, 256);
+        EvalException e = assertThrows(EvalException.class, () -> RunFolder.open(json, dir, hotter));
+        assertTrue(e.getMessage().contains("other settings"), e.getMessage());
+    }
+
+    private List<String> lines() throws Exception {
+        return Files.readAllLines(dir.resolve(SampleJournal.FILE)).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    private static final class Counting implements EvalProgress {
+        int already;
+        int done;
+
+        @Override
+        public void started(int total, int alreadyDone, int correct) {
+            already = alreadyDone;
+        }
+
+        @Override
+        public void sampleDone(SampleOutcome sample) {
+            done++;
+        }
+    }
+}
