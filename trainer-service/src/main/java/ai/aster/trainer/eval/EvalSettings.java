@@ -25,17 +25,17 @@ public record EvalSettings(SamplingSettings sampling, int k, Integer limit, int 
 
     public EvalSettings {
         if (k < 1) {
-            throw new EvalException("--k must be at least 1");
+            throw new EvalException("k (--k) must be at least 1");
         }
         if (limit != null && limit < 1) {
-            throw new EvalException("--limit must be at least 1");
+            throw new EvalException("limit (--limit) must be at least 1");
         }
         if (concurrency < 1) {
-            throw new EvalException("--concurrency must be at least 1");
+            throw new EvalException("concurrency (--concurrency) must be at least 1");
         }
         String scheme = endpoint == null ? null : endpoint.getScheme();
         if (endpoint == null || !("http".equals(scheme) || "https".equals(scheme)) || endpoint.getHost() == null) {
-            throw new EvalException("--endpoint must be an http(s) URL such as http://127.0.0.1:8080/v1");
+            throw new EvalException("endpoint (--endpoint) must be an http(s) URL such as http://127.0.0.1:8080/v1");
         }
     }
 }

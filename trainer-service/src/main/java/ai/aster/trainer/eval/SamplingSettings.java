@@ -24,16 +24,16 @@ public record SamplingSettings(String benchmark, String model, double temperatur
 
     public SamplingSettings {
         if (!(temperature >= 0 && temperature <= 2)) {
-            throw new EvalException("--temperature must be between 0 and 2");
+            throw new EvalException("temperature (--temperature) must be between 0 and 2");
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new EvalException("--top-p must be greater than 0 and at most 1");
+            throw new EvalException("top_p (--top-p) must be greater than 0 and at most 1");
         }
         if (maxToolCalls < 0) {
-            throw new EvalException("--max-tool-calls must be 0 or more");
+            throw new EvalException("max_tool_calls (--max-tool-calls) must be 0 or more");
         }
         if (maxTokens != null && maxTokens < 1) {
-            throw new EvalException("--max-tokens must be at least 1");
+            throw new EvalException("max_tokens (--max-tokens) must be at least 1");
         }
     }
 }

@@ -48,7 +48,7 @@ class EvalCliTest {
         assertEquals(2, run(Map.of(), "--benchmark", "aime2025", "--k", "two"));
         assertTrue(err().contains("--k must be a whole number, got 'two'"), err());
         assertEquals(2, run(Map.of(), "--benchmark", "aime2025", "--top-p", "1.5"));
-        assertTrue(err().contains("--top-p must be greater than 0 and at most 1"), err());
+        assertTrue(err().contains("top_p (--top-p) must be greater than 0 and at most 1"), err());
         assertEquals(2, run(Map.of(), "--benchmark", "aime2025", "--frobnicate", "1"));
         assertTrue(err().contains("unknown option --frobnicate"), err());
         assertEquals(2, run(Map.of()));
