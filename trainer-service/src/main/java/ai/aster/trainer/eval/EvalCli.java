@@ -66,6 +66,10 @@ public final class EvalCli {
         } catch (EvalException e) {
             err.println("aster eval: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            // a defect, not the user's input: still one line, with what is needed to report it
+            err.println("aster eval: internal error: " + e);
+            return 1;
         }
     }
 

@@ -45,9 +45,10 @@ public final class ReportMarkdown {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    /** A table cell: one line, pipes escaped, long answers shortened. */
+    /** A table cell: one line of printable text, pipes escaped, long answers shortened. */
     private static String cell(String text) {
-        String one = text.replace("\r", " ").replace("\n", " ").replace("|", "\\|");
+        // control characters (an untrained model emits any byte) would break the table
+        String one = text.replaceAll("[\\p{Cntrl}\\x{FFFD}]", " ").replace("|", "\\|").replace("`", "'");
         return "`" + (one.length() > 60 ? one.substring(0, 57) + "..." : one) + "`";
     }
 }

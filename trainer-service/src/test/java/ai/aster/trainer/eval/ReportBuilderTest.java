@@ -94,6 +94,14 @@ class ReportBuilderTest {
     }
 
     @Test
+    void noiseInAnAnswerCannotBreakTheTable() {
+        Benchmark one = new Benchmark("x", List.of(new Problem("q", "?", "1")));
+        String md = ReportMarkdown.render(builder.build(one, SETTINGS, 1,
+                List.of(sample("q", 0, "a\u0000|b\nc`d", false, 0, 1, "length"))));
+        assertTrue(md.contains("| `q` | `1` | 0/1 | `a \\|b c'd` ✗ |"), md);
+    }
+
+    @Test
     void refusesAnIncompleteRun() {
         List<SampleOutcome> missing = samples().subList(0, 11);
         assertThrows(IllegalStateException.class, () -> builder.build(BENCH, SETTINGS, 4, missing));

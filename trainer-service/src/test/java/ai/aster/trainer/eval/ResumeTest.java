@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +78,50 @@ class ResumeTest {
     }
 
     @Test
+    void survivesTheProcessBeingKilled() throws Exception {
+        Path file = dir.resolve("three.jsonl");
+        Files.writeString(file, """
+                {"id": "right-1", "problem": "1+1?", "answer": "2"}
+                {"id": "wrong-2", "problem": "2+2?", "answer": "4"}
+                {"id": "right-3", "problem": "3+3?", "answer": "6"}
+                """);
+        Path out = dir.resolve("run");
+        try (ScriptedEndpoint server = new ScriptedEndpoint()) {
+            List<String> args = List.of("--benchmark", file.toString(), "--k", "2", "--concurrency", "1",
+                    "--endpoint", server.url().toString(), "--api-key", "sk-test", "--out", out.toString());
+            // one request at a time: when the 4th arrives, the first 3 samples are in the journal
+            server.holdFrom(4);
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    EvalCli.class.getName()));
+            command.addAll(args);
+            Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("child.log").toFile()).start();
+            try {
+                assertTrue(server.awaitHeld(300), "the child never reached its 4th sample: "
+                        + Files.readString(dir.resolve("child.log")));
+            } finally {
+                child.destroyForcibly(); // SIGKILL: no shutdown hook, nothing graceful
+                child.waitFor();
+            }
+            assertEquals(3, lines(out).size());
+            server.release();
+            int before = server.requestCount();
+
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = EvalCli.run(args, Map.of(), new PrintStream(new ByteArrayOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), GradingJudge::new);
+            assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+            assertEquals(3, server.requestCount() - before, "only the 3 samples not yet journaled are drawn");
+            assertEquals(6, lines(out).size());
+            JsonNode report = json.readTree(out.resolve(RunFolder.REPORT_JSON).toFile());
+            assertEquals(6, report.get("samples").asInt());
+            assertEquals(2.0 / 3, report.get("avg_at_k").asDouble(), 1e-12);
+        }
+    }
+
+    @Test
     void sendsTheEvaluationRequestShape() throws Exception {
         try (ScriptedEndpoint server = new ScriptedEndpoint()) {
             new EvalRunner(new ChatEndpoint(json, server.url(), "sk-test", Duration.ofSeconds(60)), new GradingJudge())
@@ -104,7 +152,11 @@ class ResumeTest {
     }
 
     private List<String> lines() throws Exception {
-        return Files.readAllLines(dir.resolve(SampleJournal.FILE)).stream().filter(l -> !l.isBlank()).toList();
+        return lines(dir);
+    }
+
+    private static List<String> lines(Path folder) throws Exception {
+        return Files.readAllLines(folder.resolve(SampleJournal.FILE)).stream().filter(l -> !l.isBlank()).toList();
     }
 
     private static final class Counting implements EvalProgress {

@@ -10,7 +10,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +30,9 @@ final class ScriptedEndpoint implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile int failFrom = Integer.MAX_VALUE;
+    private volatile int holdFrom = Integer.MAX_VALUE;
+    private final CountDownLatch held = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
 
     ScriptedEndpoint() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -46,6 +51,25 @@ final class ScriptedEndpoint implements AutoCloseable {
         failFrom = n;
     }
 
+    /** Request number n and later ones wait, unanswered, until {@link #release()}. */
+    void holdFrom(int n) {
+        holdFrom = n;
+    }
+
+    /** Waits until a request is being held. */
+    boolean awaitHeld(long seconds) throws InterruptedException {
+        return held.await(seconds, TimeUnit.SECONDS);
+    }
+
+    void release() {
+        release.countDown();
+    }
+
+    /** Chat requests received so far, answered or not. */
+    int requestCount() {
+        return requests.get();
+    }
+
     void heal() {
         failFrom = Integer.MAX_VALUE;
     }
@@ -60,6 +84,14 @@ final class ScriptedEndpoint implements AutoCloseable {
             reply(ex, 500, "{\"error\":{\"message\":\"scripted outage\",\"type\":\"server_error\",\"param\":null,"
                     + "\"code\":\"internal_error\"}}");
             return;
+        }
+        if (n >= holdFrom) {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         JsonNode body = json.readTree(ex.getRequestBody());
         received.add(new Received(ex.getRequestHeaders().getFirst("X-Aster-Source"),
