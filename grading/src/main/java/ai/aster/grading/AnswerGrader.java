@@ -1,17 +1,34 @@
 package ai.aster.grading;
 
-import ai.aster.protocol.answer.BoxedAnswer;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Grades a model's answer against a reference answer the way Math-Verify does: both sides are extracted with the
- * same targets, parsed to a symbolic form, and compared (numbers, sets, intervals, relations, matrices, algebra).
- * Thread-safe and reusable: create one and share it; {@link #close()} stops its comparison threads.
+ * Grades a model's answer against a reference answer the way Math-Verify does ({@code verify(parse(gold),
+ * parse(prediction))}): both sides are extracted with the same targets ({@link AnswerExtractor}), normalised and
+ * parsed ({@link LatexNormalizer}, {@link MathParser}), and compared ({@link Equivalence}): numbers, fractions,
+ * radicals, sets, tuples, intervals, relations, matrices, and algebra through Symja.
+ *
+ * <p>Thread-safe and reusable: create one, share it, {@link #close()} it at the end. Integers and plain fractions
+ * are decided in the calling thread without Symja; symbolic questions go to a fixed pool of Symja workers and the
+ * caller waits at most {@link GradeOptions#timeout()} per comparison.
  */
 public final class AnswerGrader implements AutoCloseable {
 
-    public AnswerGrader() {}
+    private final AlgebraEngine algebra;
+
+    /** A grader with one Symja worker per available processor (at most 4). */
+    public AnswerGrader() {
+        this(Math.min(4, Math.max(1, Runtime.getRuntime().availableProcessors())));
+    }
+
+    /** A grader with the given number of Symja worker threads (the most symbolic comparisons run at once). */
+    public AnswerGrader(int algebraThreads) {
+        if (algebraThreads < 1) {
+            throw new IllegalArgumentException("algebraThreads must be at least 1, was " + algebraThreads);
+        }
+        this.algebra = new AlgebraEngine(algebraThreads);
+    }
 
     /** Grades with {@link GradeOptions#defaults()}. */
     public GradeResult grade(String gold, String prediction) {
@@ -19,23 +36,55 @@ public final class AnswerGrader implements AutoCloseable {
     }
 
     /**
-     * Extracts gold and prediction with {@code options.extraction()} and compares them. Never throws for bad
-     * input and never blocks longer than about {@code options.timeout()} per comparison: what cannot be parsed
-     * or compared in time is graded wrong.
+     * Extracts gold and prediction with {@code options.extraction()} and compares every parsed form of one with
+     * every parsed form of the other (and the extracted texts with each other). Never throws for bad input and
+     * never takes much longer than {@code options.timeout()} per comparison: what cannot be parsed or compared in
+     * time is graded wrong.
      */
     public GradeResult grade(String gold, String prediction, GradeOptions options) {
-        // skeleton: the rightmost \boxed{} or the whole text, compared as trimmed strings
-        String g = extractAnswer(gold).orElse(gold == null ? "" : gold.strip());
-        String p = extractAnswer(prediction).orElse(prediction == null ? "" : prediction.strip());
-        boolean correct = !g.isEmpty() && g.equals(p);
-        return new GradeResult(correct, g.isEmpty() ? List.of() : List.of(g, g), p.isEmpty() ? List.of() : List.of(p, p));
+        AnswerExtractor.Extraction g = extract(gold, options);
+        AnswerExtractor.Extraction p = extract(prediction, options);
+        return new GradeResult(verify(g, p, options), g.display(), p.display());
     }
 
-    /** The final answer text of a model's output (rightmost {@code \boxed{}}, then final-answer phrases), if any. */
+    private static AnswerExtractor.Extraction extract(String text, GradeOptions options) {
+        try {
+            return AnswerExtractor.extract(text, options.extraction(), Deadline.after(options.timeout()));
+        } catch (Deadline.Expired | StackOverflowError e) {
+            return new AnswerExtractor.Extraction(List.of(), "");
+        }
+    }
+
+    private boolean verify(AnswerExtractor.Extraction gold, AnswerExtractor.Extraction pred, GradeOptions options) {
+        for (MathNode g : gold.parsed()) {
+            for (MathNode p : pred.parsed()) {
+                Equivalence eq = new Equivalence(options, algebra, Deadline.after(options.timeout()));
+                try {
+                    if (eq.equal(g, p)) {
+                        return true;
+                    }
+                } catch (Deadline.Expired | ArithmeticException | NumericValue.Unsupported | StackOverflowError e) {
+                    // not shown equal in time: this pair counts as different
+                }
+            }
+        }
+        String gt = gold.fallbackText().strip();
+        String pt = pred.fallbackText().strip();
+        return !gt.isEmpty() && gt.equals(pt);
+    }
+
+    /**
+     * The final answer of a model's output as text, found as {@link #grade} finds it (rightmost {@code \boxed{}},
+     * "final answer is", "answer:", then LaTeX and numbers), normalised; empty when there is none.
+     */
     public Optional<String> extractAnswer(String modelOutput) {
-        return BoxedAnswer.last(modelOutput);
+        AnswerExtractor.Extraction e = extract(modelOutput, GradeOptions.defaults());
+        return e.fallbackText().isEmpty() ? Optional.empty() : Optional.of(e.fallbackText());
     }
 
+    /** Stops the Symja worker threads. */
     @Override
-    public void close() {}
+    public void close() {
+        algebra.close();
+    }
 }

@@ -17,6 +17,10 @@ public final class GradeCli {
             System.err.println("usage: GradeCli GOLD PREDICTION");
             System.exit(2);
         }
+        // Symja logs through log4j-api without a backend: keep its "no logging provider" line off stderr
+        if (System.getProperty("log4j2.loggerContextFactory") == null) {
+            System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+        }
         int status = 0;
         try (AnswerGrader grader = new AnswerGrader()) {
             GradeResult result = grader.grade(args[0], args[1], GradeOptions.defaults());
