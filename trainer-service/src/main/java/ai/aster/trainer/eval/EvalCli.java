@@ -53,10 +53,15 @@ public final class EvalCli {
             err.println("aster eval: " + benchmark.problems().size() + " problems x " + settings.k() + " samples of "
                     + model + " via " + settings.endpoint() + "; run folder " + folder.dir());
             EvalRunner.Result result;
+            AnswerJudge judge = judges.get();
             try (ConsoleProgress progress = new ConsoleProgress(Path.of(benchmark.name()).getFileName().toString(),
                     err)) {
-                result = new EvalRunner(endpoint, judges.get()).run(folder, benchmark, sampling, settings.k(),
+                result = new EvalRunner(endpoint, judge).run(folder, benchmark, sampling, settings.k(),
                         settings.concurrency(), progress);
+            } finally {
+                if (judge instanceof AutoCloseable closeable) {
+                    closeQuietly(closeable);
+                }
             }
             out.print(result.markdown());
             out.flush();
@@ -70,6 +75,14 @@ public final class EvalCli {
             // a defect, not the user's input: still one line, with what is needed to report it
             err.println("aster eval: internal error: " + e);
             return 1;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // the grader's threads: nothing left to save
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One evaluation run: draws every missing sample (problems x k) through the endpoint with at most
@@ -83,6 +84,7 @@ public final class EvalRunner {
                 try {
                     sample = f.get();
                 } catch (ExecutionException e) {
+                    stop(pool); // no sample may still be drawn (or written) once the run has stopped
                     int kept = journal.samples().size() - before;
                     Throwable cause = e.getCause();
                     String why = cause instanceof EvalException ? cause.getMessage() : String.valueOf(cause);
@@ -95,7 +97,20 @@ public final class EvalRunner {
             Thread.currentThread().interrupt();
             throw new EvalException("interrupted", e);
         } finally {
-            pool.shutdownNow();
+            stop(pool);
+        }
+    }
+
+    /**
+     * Interrupts the samples in flight and waits for their threads to end: an interrupted HTTP call returns at once
+     * and grading has its own deadline, so this is short; the bound only keeps a defect from hanging the run.
+     */
+    private static void stop(ExecutorService pool) {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

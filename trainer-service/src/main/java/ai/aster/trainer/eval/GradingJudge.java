@@ -5,7 +5,7 @@ import ai.aster.grading.GradeResult;
 import java.util.List;
 
 /** {@link AnswerJudge} over the {@code grading} module's Math-Verify-level grader (default options). */
-public final class GradingJudge implements AnswerJudge {
+public final class GradingJudge implements AnswerJudge, AutoCloseable {
 
     private final AnswerGrader grader;
 
@@ -23,6 +23,12 @@ public final class GradingJudge implements AnswerJudge {
         List<String> parsed = result.predictionParsed();
         // the grader lists the symbolic form first and the extracted text last: the text is what people read
         return new Verdict(result.correct(), parsed.isEmpty() ? null : parsed.get(parsed.size() - 1));
+    }
+
+    /** Stops the grader's computer-algebra threads. */
+    @Override
+    public void close() {
+        grader.close();
     }
 
     /** Both answers are extracted texts (the content of a box), so each goes back into one to be parsed alike. */

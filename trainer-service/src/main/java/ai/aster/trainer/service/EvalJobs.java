@@ -241,6 +241,7 @@ public class EvalJobs {
     @PreDestroy
     void stop() {
         runs.shutdownNow();
+        judge.close();
     }
 
     /** No job and no run folder has this id. */

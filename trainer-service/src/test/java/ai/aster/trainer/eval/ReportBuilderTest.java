@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** avg@k, pass@k, maj@k and the means on fixed samples, each figure worked out by hand in the comments. */
@@ -18,7 +19,13 @@ class ReportBuilderTest {
     private static final Benchmark BENCH = new Benchmark("fixed", List.of(new Problem("p1", "?", "12"),
             new Problem("p2", "?", "\\frac{1}{2}"), new Problem("p3", "?", "5")));
 
-    private final ReportBuilder builder = new ReportBuilder(new GradingJudge());
+    private static final GradingJudge JUDGE = new GradingJudge();
+    private final ReportBuilder builder = new ReportBuilder(JUDGE);
+
+    @AfterAll
+    static void closeJudge() {
+        JUDGE.close();
+    }
 
     /** k = 4. */
     private static List<SampleOutcome> samples() {
