@@ -24,7 +24,9 @@ final class ConsoleProgress implements EvalProgress, AutoCloseable {
         correct = alreadyCorrect;
         done = already;
         bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(stream)).showSpeed()
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(stream))
+                // a sample takes seconds to minutes: the rate reads best per minute
+                .showSpeed(new java.text.DecimalFormat("0.0")).setSpeedUnit(java.time.temporal.ChronoUnit.MINUTES)
                 .setUnit(" samples", 1).continuousUpdate().build();
         bar.stepTo(already);
         bar.setExtraMessage(message());
@@ -41,7 +43,7 @@ final class ConsoleProgress implements EvalProgress, AutoCloseable {
     }
 
     private String message() {
-        return "correct " + correct + "/" + done;
+        return " correct " + correct + "/" + done;
     }
 
     @Override

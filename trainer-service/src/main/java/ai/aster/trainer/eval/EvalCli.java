@@ -21,6 +21,11 @@ public final class EvalCli {
     }
 
     public static void main(String[] args) {
+        // Symja (behind the grader) logs through log4j-api with no backend here: keep its notice off stderr
+        if (System.getProperty("log4j2.loggerContextFactory") == null) {
+            System.setProperty("log4j2.loggerContextFactory",
+                    "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+        }
         // exit explicitly: the computer-algebra library behind the grader keeps threads alive
         System.exit(run(Arrays.asList(args), System.getenv(), System.out, System.err, GradingJudge::new));
     }

@@ -51,7 +51,8 @@ public final class RunFolder {
 
     private static String describe(SamplingSettings s) {
         return "benchmark " + s.benchmark() + ", model " + s.model() + ", temperature " + s.temperature() + ", top-p "
-                + s.topP() + ", max tool calls " + s.maxToolCalls() + ", max tokens " + s.maxTokens();
+                + s.topP() + ", max tool calls " + s.maxToolCalls() + ", max tokens "
+                + (s.maxTokens() == null ? "server default" : s.maxTokens());
     }
 
     public Path dir() {
