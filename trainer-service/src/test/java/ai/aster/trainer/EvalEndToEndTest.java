@@ -10,7 +10,7 @@ import ai.aster.trainer.support.ServingPlatform;
 import ai.aster.trainer.support.ServingPlatformResource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.io.ByteArrayOutputStream;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * ways in: {@code ./aster eval}'s command line and trainer-service's {@code POST /v1/evals} job.
  */
 @QuarkusTest
-@QuarkusTestResource(value = ServingPlatformResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(ServingPlatformResource.class)
 class EvalEndToEndTest {
 
     private static final String TOKEN = "Bearer test-internal-token";
@@ -93,6 +93,13 @@ class EvalEndToEndTest {
             assertThat(t.get("finish_reason").asText()).isEqualTo(s.get("finish_reason").asText());
             assertThat(t.get("usage").get("completion_tokens").asInt()).isEqualTo(s.get("completion_tokens").asInt());
         }
+        // and trainer-service, consuming the same topic, stores them as eval trajectories
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<String> stored = given().header("Authorization", TOKEN).queryParam("source", "eval")
+                    .queryParam("limit", 1000).get("/v1/trajectories").then().statusCode(200).extract()
+                    .jsonPath().getList("data.id", String.class);
+            assertThat(stored).containsAll(ids);
+        });
     }
 
     @Test
