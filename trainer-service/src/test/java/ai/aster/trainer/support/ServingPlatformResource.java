@@ -11,9 +11,12 @@ public class ServingPlatformResource implements QuarkusTestResourceLifecycleMana
     @Override
     public Map<String, String> start() {
         platform = ServingPlatform.start();
+        // its own embedded database folder: this test restarts the application, and an embedded PostgreSQL of an
+        // earlier start in this JVM still holds the lock on the test profile's folder
         return Map.of("aster.trainer.eval.endpoint", platform.endpoint(),
                 "aster.trainer.eval.api-key", ServingPlatform.API_KEY,
-                "kafka.bootstrap.servers", platform.kafkaBootstrapServers());
+                "kafka.bootstrap.servers", platform.kafkaBootstrapServers(),
+                "aster.trainer.db.data-dir", "target/postgres-eval-e2e");
     }
 
     @Override
