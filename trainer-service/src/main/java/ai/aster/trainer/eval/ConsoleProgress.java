@@ -1,0 +1,55 @@
+package ai.aster.trainer.eval;
+
+import java.io.PrintStream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A terminal progress bar with the rate, the ETA and the running share of correct samples. */
+final class ConsoleProgress implements EvalProgress, AutoCloseable {
+
+    private final String task;
+    private final PrintStream stream;
+    private ProgressBar bar;
+    private int correct;
+    private int done;
+
+    ConsoleProgress(String task, PrintStream stream) {
+        this.task = task;
+        this.stream = stream;
+    }
+
+    @Override
+    public void started(int total, int already, int alreadyCorrect) {
+        correct = alreadyCorrect;
+        done = already;
+        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(stream))
+                // a sample takes seconds to minutes: the rate reads best per minute
+                .showSpeed(new java.text.DecimalFormat("0.0")).setSpeedUnit(java.time.temporal.ChronoUnit.MINUTES)
+                .setUnit(" samples", 1).continuousUpdate().build();
+        bar.stepTo(already);
+        bar.setExtraMessage(message());
+    }
+
+    @Override
+    public void sampleDone(SampleOutcome sample) {
+        done++;
+        if (sample.correct()) {
+            correct++;
+        }
+        bar.step();
+        bar.setExtraMessage(message());
+    }
+
+    private String message() {
+        return " correct " + correct + "/" + done;
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}
