@@ -39,6 +39,19 @@ final class EmbeddedDatabase {
         return RUNNING.computeIfAbsent(dataDir, dir -> start(dir, port));
     }
 
+    /**
+     * Stops the servers this class loader started. Called when the application stops: a test that restarts the
+     * application gets a new class loader, hence a new registry, and must find the data directory unlocked.
+     */
+    static void stopAll() {
+        for (Path dir : List.copyOf(RUNNING.keySet())) {
+            EmbeddedDatabase database = RUNNING.remove(dir);
+            if (database != null) {
+                database.close();
+            }
+        }
+    }
+
     DatabaseLocation location() {
         return new DatabaseLocation(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null);
     }
