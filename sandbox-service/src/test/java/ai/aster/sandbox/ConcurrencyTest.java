@@ -1,6 +1,6 @@
 package ai.aster.sandbox;
 
-import static io.restassured.RestAssured.given;
+import static ai.aster.sandbox.SandboxApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -52,6 +52,7 @@ class ConcurrencyTest {
         for (int attempt = 0; attempt < 100; attempt++) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                             .header("Content-Type", "application/json")
+                            .header("Authorization", SandboxApi.AUTHORIZATION)
                             .timeout(Duration.ofSeconds(120))
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
