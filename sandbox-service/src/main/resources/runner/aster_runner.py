@@ -40,6 +40,17 @@ def _import_prelude(channel):
 
 
 def _load_prelude():
+    # Importing numpy sets variables of its own (GOTOBLAS_MAIN_FREE); the cell sees the same environment whether or
+    # not the prelude finished before it started.
+    before = dict(os.environ)
+    try:
+        _import_prelude_modules()
+    finally:
+        for name in [n for n in os.environ if n not in before]:
+            del os.environ[name]
+
+
+def _import_prelude_modules():
     import math
     import itertools
     _prelude["math"] = math

@@ -67,6 +67,47 @@ class ExecutionResourceTest {
     }
 
     @Test
+    void outputAChildWritesAfterTheParentsLastLineIsKept() {
+        JsonPath r = run("""
+                import subprocess, sys
+                subprocess.Popen([sys.executable, "-c",
+                                  "import time; time.sleep(0.5); print('child done'); print('child err', file=__import__('sys').stderr)"])
+                print("parent done")
+                """);
+        assertThat(r.getString("status")).isEqualTo("ok");
+        assertThat(r.getString("stdout")).isEqualTo("parent done\nchild done\n");
+        assertThat(r.getString("stderr")).isEqualTo("child err\n");
+    }
+
+    @Test
+    void outputOfAnOrphanedGrandchildAndOfAThreadIsKept() {
+        JsonPath r = run("""
+                import os, threading, time
+                if os.fork() == 0:
+                    if os.fork() == 0:
+                        time.sleep(0.5)
+                        os.write(1, b"grandchild\\n")
+                    os._exit(0)
+                def late():
+                    time.sleep(0.3)
+                    print("thread")
+                threading.Thread(target=late).start()
+                print("main")
+                """);
+        assertThat(r.getString("status")).isEqualTo("ok");
+        // Three writers with no order between the thread and the grandchild: every line is there, main first.
+        assertThat(r.getString("stdout")).startsWith("main\n");
+        assertThat(r.getString("stdout").lines().sorted()).containsExactly("grandchild", "main", "thread");
+    }
+
+    @Test
+    void aChildThatNeverEndsRunsIntoTheTimeout() {
+        JsonPath r = run(call("import subprocess\nsubprocess.Popen(['sleep', '1000'])\nprint('started')", "timeout_s", 2));
+        assertThat(r.getString("status")).isEqualTo("timeout");
+        assertThat(r.getString("stdout")).isEqualTo("started\n");
+    }
+
+    @Test
     void stdinIsFedToTheProgram() {
         assertThat(run(call("print(input()[::-1])", "stdin", "abc\n")).getString("stdout")).isEqualTo("cba\n");
     }

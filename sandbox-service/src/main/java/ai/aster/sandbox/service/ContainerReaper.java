@@ -36,6 +36,7 @@ public class ContainerReaper {
     /** Containers whose removal failed; the engine monitor has them retried. */
     private final Set<String> toRetry = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor removals;
+    private final ThreadPoolExecutor kills;
     private volatile boolean closed;
 
     public ContainerReaper(SandboxConfig config, ContainerEngine engine, ContainerBudget budget,
@@ -47,6 +48,10 @@ public class ContainerReaper {
         this.removals = new ThreadPoolExecutor(REMOVAL_THREADS, REMOVAL_THREADS, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(REMOVAL_QUEUE),
                 Thread.ofPlatform().name("sandbox-remover-", 0).daemon().factory(),
+                new ThreadPoolExecutor.CallerRunsPolicy());
+        this.kills = new ThreadPoolExecutor(REMOVAL_THREADS, REMOVAL_THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(REMOVAL_QUEUE),
+                Thread.ofPlatform().name("sandbox-killer-", 0).daemon().factory(),
                 new ThreadPoolExecutor.CallerRunsPolicy());
         metrics.gauge("aster.sandbox.removal.queue", "Containers waiting to be removed", removals.getQueue()::size);
     }
@@ -67,15 +72,24 @@ public class ContainerReaper {
         remove(container.id(), container.ipcDir());
     }
 
-    /** A container whose call ran out of time: killed now (it stops using CPU at once), removed later. */
+    /**
+     * A container whose call ran out of time: killed now (it stops using CPU at once; ahead of the removal queue,
+     * off the request path), removed later.
+     */
     void killAndDiscard(SandboxContainer container) {
         container.closeQuietly();
-        try {
-            engine.kill(container.id());
-        } catch (RuntimeException e) {
-            LOG.debugf("could not kill container %s: %s", container.id(), rootMessage(e));
+        if (closed) {
+            removeNow(container.id(), container.ipcDir());
+            return;
         }
-        remove(container.id(), container.ipcDir());
+        kills.execute(() -> {
+            try {
+                engine.kill(container.id());
+            } catch (RuntimeException e) {
+                LOG.debugf("could not kill container %s: %s", container.id(), rootMessage(e));
+            }
+            remove(container.id(), container.ipcDir());
+        });
     }
 
     /** Removes a container off the request path (its socket directory with it). */
@@ -149,6 +163,12 @@ public class ContainerReaper {
             return;
         }
         closed = true;
+        kills.shutdown();
+        try {
+            kills.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         removals.shutdown();
         try {
             removals.awaitTermination(60, TimeUnit.SECONDS);
