@@ -31,12 +31,15 @@ _prelude = {}
 
 def _import_prelude(channel):
     # The slow part of a warm start (about 0.7 s): done while the container waits in the pool.
-    _load_prelude()
-    # Tells the service this container is fully warm (it prefers such containers for code that needs the prelude).
     try:
-        channel.send(b"P", b"")
-    except OSError:
-        pass
+        _load_prelude()
+    finally:
+        # Tells the service this container is fully warm (it prefers such containers for code that needs the
+        # prelude, and starts such code's time limit now). Sent even if an import failed: the code runs anyway.
+        try:
+            channel.send(b"P", b"")
+        except OSError:
+            pass
 
 
 def _load_prelude():
@@ -187,7 +190,13 @@ def _become_subreaper():
 
 
 def _wait_for_threads():
-    """Waits for the cell's non-daemon threads, as the interpreter does at exit: their output belongs to the call."""
+    """Waits for the cell's non-daemon threads as the interpreter does at exit (threading._shutdown: first the
+    threading atexit hooks, which tell idle executor workers to stop, then the joins): their output belongs to the
+    call."""
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is not None:
+        shutdown()
+        return
     for thread in threading.enumerate():
         if thread is not threading.current_thread() and not thread.daemon:
             thread.join()

@@ -216,7 +216,8 @@ public class ExecutionService {
             RunOutcome outcome = null;
             try {
                 if (container.send(request, outputLimit, stateLimit, json)) {
-                    outcome = container.await(request, outputLimit, stateLimit, json, timer, engine);
+                    outcome = container.await(request, wantsPrelude(request), config.pool().startTimeout(),
+                            outputLimit, stateLimit, json, timer, engine);
                     return outcome;
                 }
             } finally {

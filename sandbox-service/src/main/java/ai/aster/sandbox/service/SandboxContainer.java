@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +80,7 @@ final class SandboxContainer {
         } catch (IOException e) {
             // a dead runner: found out when the call sends its request
         }
+        preludeReady = !preludeFrame.hasRemaining() && preludeFrame.get(0) == RunnerFrame.PRELUDE_READY;
     }
 
     /** Sends the request; false when the container is no longer usable (it died while waiting in the pool). */
@@ -106,16 +108,21 @@ final class SandboxContainer {
      * that arrives around the exit frame. A connection that ends without an exit frame means the container died
      * (137: its memory limit, as Podman on cgroup v1 does not set OOMKilled).
      */
-    RunOutcome await(RunRequest request, int outputLimit, int stateLimit, ObjectMapper json, CallTimer timer,
-            ContainerEngine engine) {
+    RunOutcome await(RunRequest request, boolean needsPrelude, Duration preludeWait, int outputLimit,
+            int stateLimit, ObjectMapper json, CallTimer timer, ContainerEngine engine) {
         CappedOutput stdout = new CappedOutput(outputLimit);
         CappedOutput stderr = new CappedOutput(outputLimit);
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> killer = timer.after(request.timeout().toMillis(), () -> {
+        Runnable expire = () -> {
             // Closing the connection ends the read below; the caller then kills the container.
             timedOut.set(true);
             closeQuietly();
-        });
+        };
+        // Code that needs the prelude starts only once it is imported; on a loaded machine that can take a while,
+        // and the call's time limit is for the code. Until then the start timeout bounds the wait.
+        boolean waitingForPrelude = needsPrelude && !preludeReady;
+        ScheduledFuture<?> killer = timer.after(waitingForPrelude ? preludeWait.toMillis()
+                : request.timeout().toMillis(), expire);
         byte[] state = null;
         JsonNode exit = null;
         String protocolError = null;
@@ -134,7 +141,12 @@ final class SandboxContainer {
                         exit = json.readTree(frame.payload());
                     }
                     case RunnerFrame.PRELUDE_READY -> {
-                        // the prelude finished importing during the call: nothing to do
+                        if (waitingForPrelude) {
+                            // the code starts now: its own time limit begins
+                            waitingForPrelude = false;
+                            killer.cancel(false);
+                            killer = timer.after(request.timeout().toMillis(), expire);
+                        }
                     }
                     default -> throw new IOException("runner sent an unknown frame type " + frame.type());
                 }
@@ -146,6 +158,12 @@ final class SandboxContainer {
         } finally {
             killer.cancel(false);
             closeQuietly();
+        }
+        if (timedOut.get() && waitingForPrelude) {
+            stderr.note("The sandbox did not finish importing its prelude within " + preludeWait.toSeconds()
+                    + " s (the machine is overloaded); the code did not start.");
+            return new RunOutcome(ExecutionStatus.TIMEOUT, null, stdout.text(), stderr.text(), stdout.truncated(),
+                    stderr.truncated(), null, false);
         }
         if (timedOut.get()) {
             stderr.note("Execution timed out after " + seconds(request) + " s; the container was killed.");
