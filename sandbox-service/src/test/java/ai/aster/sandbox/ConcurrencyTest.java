@@ -53,7 +53,7 @@ class ConcurrencyTest {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                             .header("Content-Type", "application/json")
                             .header("Authorization", SandboxApi.AUTHORIZATION)
-                            .timeout(Duration.ofSeconds(120))
+                            .timeout(Duration.ofMinutes(5)) // above the service's own bounds (two acquire timeouts + the call)
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 429) {
