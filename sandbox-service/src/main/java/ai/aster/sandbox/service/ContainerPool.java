@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -69,16 +70,24 @@ public class ContainerPool {
                         return claimed(candidate);
                     }
                 }
-            }
-            try {
-                // Short polls: the engine's state and the prelude preference are looked at again in between.
-                SandboxContainer container = ready.poll(100, TimeUnit.MILLISECONDS);
-                if (container != null) {
-                    return claimed(container);
+                // Code that needs the prelude waits here for a container that has imported it: on a loaded machine
+                // the import can outlast any fixed bound inside the call, while this wait is bounded by the call's
+                // own deadline (then 429). The runner's ready frame is read without blocking: look again shortly.
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                if (Thread.interrupted()) {
+                    throw new EngineUnavailableException("interrupted while waiting for a sandbox container");
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new EngineUnavailableException("interrupted while waiting for a sandbox container");
+            } else {
+                try {
+                    // Short polls: the engine's state is looked at again in between.
+                    SandboxContainer container = ready.poll(100, TimeUnit.MILLISECONDS);
+                    if (container != null) {
+                        return claimed(container);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EngineUnavailableException("interrupted while waiting for a sandbox container");
+                }
             }
             if (System.nanoTime() > deadlineNanos) {
                 checkUsable();
