@@ -16,6 +16,8 @@ if [[ ! -f "$JAR" || -n "${BENCH_REBUILD:-}" ]]; then
 fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 LOG=$(mktemp /tmp/sandbox-bench.XXXXXX.log)
+# The service requires the internal token; the benchmark's client sends the same one.
+export ASTER_INTERNAL_TOKEN=${ASTER_INTERNAL_TOKEN:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
 "$JAVA" -Dquarkus.http.port="$PORT" -Dquarkus.otel.sdk.disabled=true -Daster.sandbox.instance=bench \
   -jar "$JAR" >"$LOG" 2>&1 &
 PID=$!

@@ -37,6 +37,8 @@ public class SandboxBench {
     final AtomicInteger service429 = new AtomicInteger();
     final AtomicInteger dockerFailures = new AtomicInteger();
     final AtomicInteger dockerCalls = new AtomicInteger();
+    /** The service's internal token (ASTER_INTERNAL_TOKEN). */
+    final String token = System.getenv().getOrDefault("ASTER_INTERNAL_TOKEN", "");
 
     SandboxBench(String base, String dockerCli, String image) {
         this.executions = URI.create(base + "/v1/executions");
@@ -151,6 +153,7 @@ public class SandboxBench {
             try {
                 r = http.send(HttpRequest.newBuilder(executions).timeout(Duration.ofSeconds(120))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {

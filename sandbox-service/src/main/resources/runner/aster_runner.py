@@ -7,7 +7,9 @@ runs it, streams capped stdout/stderr back, sends the new session state and the 
 Frames both ways: 1 byte type, 4 bytes big-endian length, payload.
   service -> runner: 'R' JSON {code, stdin, output_limit, session, state_limit}, then 'S' state blob (may be empty)
   runner -> service: 'P' (empty: the prelude is imported; may come before or during the call), 'O' stdout bytes,
-  'E' stderr bytes, 'S' state blob, 'X' JSON {exit_code, stdout_truncated, stderr_truncated}
+  'E' stderr bytes, 'S' state blob, 'X' JSON {exit_code, stdout_truncated, stderr_truncated, session_reset}.
+  'X' comes only after every process of the cell has exited and its output has been sent; then the runner exits
+  (the service reads to the end of the connection).
 """
 import ast
 import io
@@ -29,15 +31,29 @@ _prelude = {}
 
 def _import_prelude(channel):
     # The slow part of a warm start (about 0.7 s): done while the container waits in the pool.
-    _load_prelude()
-    # Tells the service this container is fully warm (it prefers such containers for code that needs the prelude).
     try:
-        channel.send(b"P", b"")
-    except OSError:
-        pass
+        _load_prelude()
+    finally:
+        # Tells the service this container is fully warm (it prefers such containers for code that needs the
+        # prelude, and starts such code's time limit now). Sent even if an import failed: the code runs anyway.
+        try:
+            channel.send(b"P", b"")
+        except OSError:
+            pass
 
 
 def _load_prelude():
+    # Importing numpy sets variables of its own (GOTOBLAS_MAIN_FREE); the cell sees the same environment whether or
+    # not the prelude finished before it started.
+    before = dict(os.environ)
+    try:
+        _import_prelude_modules()
+    finally:
+        for name in [n for n in os.environ if n not in before]:
+            del os.environ[name]
+
+
+def _import_prelude_modules():
     import math
     import itertools
     _prelude["math"] = math
@@ -163,14 +179,52 @@ class OutputPump:
         self.channel.send(self.kind, (line + "\n").encode("utf-8"))
 
 
+def _become_subreaper():
+    """Makes orphaned descendants of the cell this process's children, so that _wait_for_processes sees them too
+    (PID 1 of the container is one already; this covers a runner started under an init process)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _wait_for_threads():
+    """Waits for the cell's non-daemon threads as the interpreter does at exit (threading._shutdown: first the
+    threading atexit hooks, which tell idle executor workers to stop, then the joins): their output belongs to the
+    call."""
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is not None:
+        shutdown()
+        return
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+
+
+def _wait_for_processes():
+    """Waits until every process the cell started (children, and orphans reparented here) has exited; the call's
+    timeout bounds this."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
+
+
 def _release_fds(pumps):
-    """Closes the runner's ends of the output pipes and lets the pumps drain (a background child that still holds
-    a pipe open is not waited for beyond a moment)."""
+    """Closes the runner's ends of the output pipes, waits for every process of the cell, then for the pumps to
+    forward what is left. When this returns, every byte the pipes will ever carry has been sent to the service:
+    no process that could still write to them is alive, so each pump has read to the end of its pipe."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+    os.close(devnull)
+    _wait_for_processes()
     for pump in pumps:
-        pump.thread.join(0.2)
+        pump.thread.join()
 
 
 def _run_cell(code, ns):
@@ -282,11 +336,19 @@ def _save_state(ns, bound, limit, notes):
 
 
 def _restore_state(blob, ns, notes):
+    """Restores each carried name on its own; False when the state as a whole cannot be read (the cell then starts
+    with empty globals, and the service reports session_reset)."""
     import importlib
     import pickle
     dill = _dill_for(ns)
+    try:
+        entries = pickle.loads(blob)
+    except BaseException as e:  # noqa: BLE001
+        notes.append("note: the session state of earlier calls could not be restored (%s: %s); this call "
+                     "started with empty globals" % (type(e).__name__, str(e)[:200]))
+        return False
     failed = []
-    for name, entry in pickle.loads(blob).items():
+    for name, entry in entries.items():
         try:
             if entry[0] == "module":
                 ns[name] = importlib.import_module(entry[1])
@@ -301,6 +363,7 @@ def _restore_state(blob, ns, notes):
             failed.append("note: variable '%s' from an earlier call could not be restored (%s: %s)"
                           % (name, type(e).__name__, str(e)[:200]))
     _add_notes(notes, failed)
+    return True
 
 
 def _add_notes(notes, lines):
@@ -313,6 +376,7 @@ def main():
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(sys.argv[1])
     channel = Channel(sock)
+    _become_subreaper()
     prelude = threading.Thread(target=_import_prelude, args=(channel,), name="prelude", daemon=True)
     prelude.start()
 
@@ -343,8 +407,9 @@ def main():
         sys.setswitchinterval(0.0002)
     bound = dict(_prelude)
     ns.update(bound)
+    session_reset = False
     if state:
-        _restore_state(state, ns, notes)
+        session_reset = not _restore_state(state, ns, notes)
     for note in notes:
         print(note, file=sys.stderr)
     notes.clear()
@@ -352,6 +417,7 @@ def main():
     exit_code = _run_cell(code, ns)
     if os.getpid() != OWNER_PID:
         os._exit(0)  # a fork of the cell that fell through: only the runner answers
+    _wait_for_threads()
     _release_fds([out, err])
 
     if session:
@@ -361,9 +427,12 @@ def main():
                 err.note(note)
             channel.send(b"S", blob)
         except BaseException as e:  # noqa: BLE001
-            err.note("note: the session state could not be saved (%s: %s)" % (type(e).__name__, e))
+            session_reset = True
+            err.note("note: the session state could not be saved (%s: %s); the next call of this session starts "
+                     "from the state before this call" % (type(e).__name__, e))
     channel.send(b"X", json.dumps({"exit_code": exit_code, "stdout_truncated": out.truncated,
-                                  "stderr_truncated": err.truncated}).encode("utf-8"))
+                                  "stderr_truncated": err.truncated,
+                                  "session_reset": session_reset}).encode("utf-8"))
     os._exit(0)
 
 

@@ -1,6 +1,6 @@
 package ai.aster.sandbox;
 
-import static io.restassured.RestAssured.given;
+import static ai.aster.sandbox.SandboxApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -52,7 +52,8 @@ class ConcurrencyTest {
         for (int attempt = 0; attempt < 100; attempt++) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                             .header("Content-Type", "application/json")
-                            .timeout(Duration.ofSeconds(120))
+                            .header("Authorization", SandboxApi.AUTHORIZATION)
+                            .timeout(Duration.ofMinutes(5)) // above the service's own bounds (two acquire timeouts + the call)
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 429) {

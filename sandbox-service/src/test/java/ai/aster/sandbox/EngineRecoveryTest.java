@@ -3,7 +3,7 @@ package ai.aster.sandbox;
 import static ai.aster.sandbox.SandboxApi.call;
 import static ai.aster.sandbox.SandboxApi.post;
 import static ai.aster.sandbox.SandboxApi.run;
-import static io.restassured.RestAssured.given;
+import static ai.aster.sandbox.SandboxApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;

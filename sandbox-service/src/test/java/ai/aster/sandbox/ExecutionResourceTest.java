@@ -3,7 +3,7 @@ package ai.aster.sandbox;
 import static ai.aster.sandbox.SandboxApi.call;
 import static ai.aster.sandbox.SandboxApi.post;
 import static ai.aster.sandbox.SandboxApi.run;
-import static io.restassured.RestAssured.given;
+import static ai.aster.sandbox.SandboxApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -64,6 +64,48 @@ class ExecutionResourceTest {
         assertThat(r.getString("status")).isEqualTo("ok");
         assertThat(r.getString("stdout")).isEqualTo("py\nshell\n42\nchild\nfd\nend\n");
         assertThat(r.getString("stderr")).isEqualTo("shell-err\n");
+    }
+
+    @Test
+    void outputAChildWritesAfterTheParentsLastLineIsKept() {
+        JsonPath r = run("""
+                import subprocess, sys
+                subprocess.Popen([sys.executable, "-c",
+                                  "import time; time.sleep(0.5); print('child done'); print('child err', file=__import__('sys').stderr)"])
+                print("parent done")
+                """);
+        assertThat(r.getString("status")).isEqualTo("ok");
+        assertThat(r.getString("stdout")).isEqualTo("parent done\nchild done\n");
+        assertThat(r.getString("stderr")).isEqualTo("child err\n");
+    }
+
+    @Test
+    void outputOfAnOrphanedGrandchildAndOfAThreadIsKept() {
+        JsonPath r = run("""
+                import os, threading, time
+                if os.fork() == 0:
+                    if os.fork() == 0:
+                        time.sleep(0.5)
+                        os.write(1, b"grandchild\\n")
+                    os._exit(0)
+                def late():
+                    time.sleep(0.3)
+                    print("thread")
+                threading.Thread(target=late).start()
+                import concurrent.futures
+                concurrent.futures.ThreadPoolExecutor(2).submit(lambda: print("executor"))  # never shut down
+                print("main")
+                """);
+        assertThat(r.getString("status")).isEqualTo("ok");
+        // Writers with no order between them: every line is there.
+        assertThat(r.getString("stdout").lines().sorted()).containsExactly("executor", "grandchild", "main", "thread");
+    }
+
+    @Test
+    void aChildThatNeverEndsRunsIntoTheTimeout() {
+        JsonPath r = run(call("import subprocess\nsubprocess.Popen(['sleep', '1000'])\nprint('started')", "timeout_s", 2));
+        assertThat(r.getString("status")).isEqualTo("timeout");
+        assertThat(r.getString("stdout")).isEqualTo("started\n");
     }
 
     @Test

@@ -2,7 +2,7 @@ package ai.aster.sandbox;
 
 import static ai.aster.sandbox.SandboxApi.call;
 import static ai.aster.sandbox.SandboxApi.post;
-import static io.restassured.RestAssured.given;
+import static ai.aster.sandbox.SandboxApi.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;

@@ -87,7 +87,7 @@ class LeftoversTest {
     @Order(2)
     void noContainerIsLeftBehind() {
         for (String earlier : new String[] {"sandbox-test", "sandbox-test-saturation", "sandbox-test-noimage",
-                "sandbox-test-recovery"}) {
+                "sandbox-test-recovery", "sandbox-test-stress", "sandbox-test-budget", "sandbox-test-sessions"}) {
             assertThat(TestEngine.containersOf(earlier)).as("containers of %s", earlier).isEmpty();
         }
         pool.close(); // what shutdown does

@@ -1,17 +1,26 @@
 package ai.aster.sandbox;
 
-import static io.restassured.RestAssured.given;
-
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Small helpers for calling the running service over real HTTP. */
 final class SandboxApi {
 
+    /** The internal token of the test profile (application.properties). */
+    static final String TOKEN = "sandbox-test-token";
+    static final String AUTHORIZATION = "Bearer " + TOKEN;
+
     private SandboxApi() {}
+
+    /** A request carrying the internal token. */
+    static RequestSpecification given() {
+        return RestAssured.given().header("Authorization", AUTHORIZATION);
+    }
 
     static Map<String, Object> call(String code) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -3,7 +3,7 @@ package ai.aster.sandbox;
 import static ai.aster.sandbox.SandboxApi.call;
 import static ai.aster.sandbox.SandboxApi.post;
 import static ai.aster.sandbox.SandboxApi.run;
-import static io.restassured.RestAssured.given;
+import static ai.aster.sandbox.SandboxApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -46,6 +46,7 @@ class SaturationTest {
         CompletableFuture<HttpResponse<String>> busy = HttpClient.newHttpClient().sendAsync(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/v1/executions"))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", SandboxApi.AUTHORIZATION)
                         .POST(HttpRequest.BodyPublishers.ofString(
                                 "{\"code\": \"import time\\ntime.sleep(8)\\nprint('done')\", \"timeout_s\": 20}"))
                         .build(),
@@ -72,6 +73,7 @@ class SaturationTest {
             burst.add(burstClient.sendAsync(HttpRequest.newBuilder(
                             URI.create("http://localhost:" + RestAssured.port + "/v1/executions"))
                     .timeout(Duration.ofSeconds(4))
+                    .header("Authorization", SandboxApi.AUTHORIZATION)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"code\": \"print(1)\"}")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }

@@ -2,7 +2,7 @@ package ai.aster.sandbox;
 
 import static ai.aster.sandbox.SandboxApi.call;
 import static ai.aster.sandbox.SandboxApi.run;
-import static io.restassured.RestAssured.given;
+import static ai.aster.sandbox.SandboxApi.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;

@@ -30,6 +30,17 @@ public interface SandboxConfig {
      */
     Optional<String> ipcDir();
 
+    /**
+     * Most containers that may exist at once (starting, pooled, running, being removed). A start waits for room (a
+     * pool refill waits for the next round); a call that gets none within the acquire timeout is answered 429.
+     */
+    @WithDefault("64")
+    int maxLiveContainers();
+
+    /** Most memory, in MiB, that the memory limits of all live containers may add up to; same rules as above. */
+    @WithDefault("65536")
+    long maxTotalMemoryMb();
+
     Pool pool();
 
     Limits limits();
@@ -48,7 +59,11 @@ public interface SandboxConfig {
         @WithDefault("8")
         int maxStarting();
 
-        /** How long a call waits for a container to become ready before it answers 503. */
+        /**
+         * How long a call waits for a free execution slot (then 429), and then how long it waits for a container
+         * (a ready pooled one, or room to start its own); when the engine answers, running out of that wait is
+         * saturation (429), not an outage (503).
+         */
         @WithDefault("30s")
         Duration acquireTimeout();
 

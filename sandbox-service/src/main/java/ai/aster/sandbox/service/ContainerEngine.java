@@ -4,6 +4,7 @@ import ai.aster.sandbox.config.SandboxConfig;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
@@ -137,6 +138,15 @@ public class ContainerEngine {
             return Optional.ofNullable(code).map(Long::intValue);
         } catch (NotFoundException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Kills a running container now (removal comes later); a container that is gone or stopped is fine. */
+    public void kill(String id) {
+        try {
+            docker.killContainerCmd(id).exec();
+        } catch (NotFoundException | ConflictException e) {
+            // gone or not running: nothing to stop
         }
     }
 

@@ -33,11 +33,12 @@ public class ExecutionService {
     private final EngineStatus status;
     private final SessionStore sessions;
     private final SandboxMetrics metrics;
+    private final CallTimer timer;
     private final ObjectMapper json;
 
     public ExecutionService(SandboxConfig config, RequestValidator validator, Admission admission, ContainerPool pool,
             ContainerEngine engine, EngineStatus status, SessionStore sessions, SandboxMetrics metrics,
-            ObjectMapper json) {
+            CallTimer timer, ObjectMapper json) {
         this.config = config;
         this.validator = validator;
         this.admission = admission;
@@ -46,6 +47,7 @@ public class ExecutionService {
         this.status = status;
         this.sessions = sessions;
         this.metrics = metrics;
+        this.timer = timer;
         this.json = json;
     }
 
@@ -106,7 +108,7 @@ public class ExecutionService {
             Thread.currentThread().interrupt();
             throw new EngineUnavailableException("interrupted while running the batch");
         } catch (ExecutionException e) {
-            throw new IllegalStateException("a batch item failed: " + ContainerPool.rootMessage(e));
+            throw new IllegalStateException("a batch item failed: " + ContainerReaper.rootMessage(e));
         }
     }
 
@@ -129,30 +131,65 @@ public class ExecutionService {
     private ExecutionResult run(ValidCall call) {
         long started = System.nanoTime();
         try (Admission.Ticket ticket = admission.enter()) {
-            SessionStore.Session session = call.sessionId() == null ? null : sessions.open(call.sessionId());
-            if (session != null) {
-                session.lock.lock();
-            }
-            try {
-                RunRequest request = new RunRequest(call.code(), call.stdin(), call.timeout(), call.memoryMb(),
-                        session == null ? null : session.state());
-                RunOutcome outcome = runInFreshContainer(request);
-                if (session != null && outcome.state() != null) {
-                    sessions.save(session, outcome.state());
+            RunOutcome outcome;
+            boolean reset = false;
+            String before = null;
+            String after = null;
+            if (call.sessionId() == null) {
+                outcome = runInFreshContainer(new RunRequest(call.code(), call.stdin(), call.timeout(),
+                        call.memoryMb(), null));
+            } else {
+                SessionStore.Session session = sessions.open(call.sessionId());
+                try {
+                    session.lock.lock();
+                    try {
+                        String lost = sessions.takeLost(session);
+                        if (lost != null) {
+                            reset = true;
+                            before = "note: this session's earlier state is gone (" + lost + "); this call "
+                                    + "started with empty globals";
+                        }
+                        outcome = runInFreshContainer(new RunRequest(call.code(), call.stdin(), call.timeout(),
+                                call.memoryMb(), sessions.state(session)));
+                        reset |= outcome.sessionReset();
+                        if (outcome.state() != null && !sessions.save(session, outcome.state())) {
+                            reset = true;
+                            after = "note: the session state could not be kept (the service's session memory, "
+                                    + "aster.sandbox.sessions.max-total-bytes, is full with sessions in use); the "
+                                    + "next call of this session starts with empty globals";
+                        }
+                    } finally {
+                        session.lock.unlock();
+                    }
+                } finally {
+                    sessions.release(session);
                 }
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
-                metrics.executed(outcome.status(), took);
-                return new ExecutionResult(outcome.status(), outcome.exitCode(), outcome.stdout(), outcome.stderr(),
-                        outcome.stdoutTruncated(), outcome.stderrTruncated(), took.toMillis(), call.sessionId());
-            } finally {
-                if (session != null) {
-                    session.lock.unlock();
-                }
             }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            metrics.executed(outcome.status(), took);
+            return new ExecutionResult(outcome.status(), outcome.exitCode(), outcome.stdout(),
+                    withNotes(before, outcome.stderr(), after), outcome.stdoutTruncated(), outcome.stderrTruncated(),
+                    took.toMillis(), call.sessionId(), reset ? Boolean.TRUE : null);
         } catch (OverloadedException | EngineUnavailableException e) {
             metrics.executed(ExecutionStatus.REJECTED, Duration.ofNanos(System.nanoTime() - started));
             throw e;
         }
+    }
+
+    /** stderr with the service's own notes about the session around it (a note is a whole line). */
+    private static String withNotes(String before, String stderr, String after) {
+        StringBuilder text = new StringBuilder();
+        if (before != null) {
+            text.append(before).append('\n');
+        }
+        text.append(stderr);
+        if (after != null) {
+            if (!text.isEmpty() && text.charAt(text.length() - 1) != '\n') {
+                text.append('\n');
+            }
+            text.append(after).append('\n');
+        }
+        return text.toString();
     }
 
     /** Same test as the runner's: code that names the prelude's libraries (or restores a session) waits for it. */
@@ -160,22 +197,35 @@ public class ExecutionService {
         return request.inSession() || PRELUDE_WORDS.matcher(request.code()).find();
     }
 
+    /**
+     * Runs the request in a fresh container. The call waits for one (a ready pooled container, or a start of its
+     * own for another memory limit) at most the acquire timeout; when that ends with the engine healthy the service
+     * is busy (429), not down.
+     */
     private RunOutcome runInFreshContainer(RunRequest request) {
         int outputLimit = config.limits().outputBytes();
         int stateLimit = config.sessions().maxStateBytes();
         boolean pooled = request.memoryMb() == config.limits().defaultMemoryMb();
+        long deadline = System.nanoTime() + config.pool().acquireTimeout().toNanos();
         // Warm containers that died while waiting (an engine restart between two health checks) are skipped: at
         // worst the whole pool, then a fresh one.
         int attempts = config.pool().size() + 2;
         for (int attempt = 0; attempt < attempts; attempt++) {
-            SandboxContainer container = pooled ? pool.take(wantsPrelude(request))
-                    : pool.startOnDemand(request.memoryMb());
+            SandboxContainer container = pooled ? pool.take(wantsPrelude(request), deadline)
+                    : pool.startOnDemand(request.memoryMb(), deadline);
+            RunOutcome outcome = null;
             try {
                 if (container.send(request, outputLimit, stateLimit, json)) {
-                    return container.await(request, outputLimit, stateLimit, json, pool.deadlines(), engine);
+                    outcome = container.await(request, wantsPrelude(request), config.pool().startTimeout(),
+                            outputLimit, stateLimit, json, timer, engine);
+                    return outcome;
                 }
             } finally {
-                pool.discard(container);
+                if (outcome != null && outcome.status() == ExecutionStatus.TIMEOUT) {
+                    pool.killAndDiscard(container);
+                } else {
+                    pool.discard(container);
+                }
             }
         }
         throw new EngineUnavailableException("sandbox containers stopped before they could run the code "

@@ -17,9 +17,12 @@ public class RequestValidator {
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     private final SandboxConfig.Limits limits;
+    /** No container may be larger than the global memory budget, or it could never start. */
+    private final long maxMemoryMb;
 
     public RequestValidator(SandboxConfig config) {
         this.limits = config.limits();
+        this.maxMemoryMb = Math.min(limits.maxMemoryMb(), config.maxTotalMemoryMb());
     }
 
     /** A request that passed the checks, with the service's defaults filled in. */
@@ -60,9 +63,9 @@ public class RequestValidator {
                     param + "timeout_s");
         }
         int memoryMb = request.memoryMb() == null ? limits.defaultMemoryMb() : request.memoryMb();
-        if (memoryMb < limits.minMemoryMb() || memoryMb > limits.maxMemoryMb()) {
+        if (memoryMb < limits.minMemoryMb() || memoryMb > maxMemoryMb) {
             throw new InvalidRequestException("'memory_mb' must be between " + limits.minMemoryMb() + " and "
-                    + limits.maxMemoryMb(), param + "memory_mb");
+                    + maxMemoryMb, param + "memory_mb");
         }
         return new ValidCall(code, request.stdin(), request.sessionId(),
                 Duration.ofNanos((long) (timeoutS * 1e9)), memoryMb);

@@ -2,7 +2,10 @@ package ai.aster.sandbox.service;
 
 import ai.aster.protocol.sandbox.ExecutionStatus;
 
-/** What one container run gave: how it ended, its capped output, and the new session state (null if none). */
+/**
+ * What one container run gave: how it ended, its capped output, the new session state (null if none), and whether
+ * the runner could not restore or save the session's state.
+ */
 record RunOutcome(
         ExecutionStatus status,
         Integer exitCode,
@@ -10,4 +13,5 @@ record RunOutcome(
         String stderr,
         boolean stdoutTruncated,
         boolean stderrTruncated,
-        byte[] state) {}
+        byte[] state,
+        boolean sessionReset) {}

@@ -7,12 +7,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A started container whose runner has connected and waits for its one piece of code. Used once. */
@@ -81,6 +80,7 @@ final class SandboxContainer {
         } catch (IOException e) {
             // a dead runner: found out when the call sends its request
         }
+        preludeReady = !preludeFrame.hasRemaining() && preludeFrame.get(0) == RunnerFrame.PRELUDE_READY;
     }
 
     /** Sends the request; false when the container is no longer usable (it died while waiting in the pool). */
@@ -102,34 +102,51 @@ final class SandboxContainer {
     }
 
     /**
-     * Collects the runner's answer until its exit frame, the deadline (the container is killed: timeout) or the
-     * end of the connection (the container died: 137 means its memory limit, as Podman on cgroup v1 does not set
-     * OOMKilled).
+     * Collects the runner's answer until the end of the connection or the deadline (the connection is closed:
+     * timeout; the caller kills the container). The runner sends its exit frame only after every process of the
+     * call has exited and all their output is sent, then exits; reading on to the end of the stream keeps anything
+     * that arrives around the exit frame. A connection that ends without an exit frame means the container died
+     * (137: its memory limit, as Podman on cgroup v1 does not set OOMKilled).
      */
-    RunOutcome await(RunRequest request, int outputLimit, int stateLimit, ObjectMapper json,
-            ScheduledExecutorService timer, ContainerEngine engine) {
+    RunOutcome await(RunRequest request, boolean needsPrelude, Duration preludeWait, int outputLimit,
+            int stateLimit, ObjectMapper json, CallTimer timer, ContainerEngine engine) {
         CappedOutput stdout = new CappedOutput(outputLimit);
         CappedOutput stderr = new CappedOutput(outputLimit);
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> killer = timer.schedule(() -> {
-            // Closing the connection ends the read below; the container is then force-removed (killed).
+        Runnable expire = () -> {
+            // Closing the connection ends the read below; the caller then kills the container.
             timedOut.set(true);
             closeQuietly();
-        }, request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        };
+        // Code that needs the prelude starts only once it is imported; on a loaded machine that can take a while,
+        // and the call's time limit is for the code. Until then the start timeout bounds the wait.
+        boolean waitingForPrelude = needsPrelude && !preludeReady;
+        ScheduledFuture<?> killer = timer.after(waitingForPrelude ? preludeWait.toMillis()
+                : request.timeout().toMillis(), expire);
         byte[] state = null;
         JsonNode exit = null;
         String protocolError = null;
         try {
             int maxFrame = Math.max(outputLimit, stateLimit) + 1024;
             RunnerFrame frame;
-            while (exit == null && (frame = RunnerFrame.readFrom(connection, maxFrame)) != null) {
+            while ((frame = RunnerFrame.readFrom(connection, maxFrame)) != null) {
                 switch (frame.type()) {
                     case RunnerFrame.STDOUT -> stdout.append(frame.payload());
                     case RunnerFrame.STDERR -> stderr.append(frame.payload());
                     case RunnerFrame.STATE -> state = frame.payload();
-                    case RunnerFrame.EXIT -> exit = json.readTree(frame.payload());
+                    case RunnerFrame.EXIT -> {
+                        if (exit != null) {
+                            throw new IOException("runner sent a second exit frame");
+                        }
+                        exit = json.readTree(frame.payload());
+                    }
                     case RunnerFrame.PRELUDE_READY -> {
-                        // the prelude finished importing during the call: nothing to do
+                        if (waitingForPrelude) {
+                            // the code starts now: its own time limit begins
+                            waitingForPrelude = false;
+                            killer.cancel(false);
+                            killer = timer.after(request.timeout().toMillis(), expire);
+                        }
                     }
                     default -> throw new IOException("runner sent an unknown frame type " + frame.type());
                 }
@@ -142,29 +159,35 @@ final class SandboxContainer {
             killer.cancel(false);
             closeQuietly();
         }
+        if (timedOut.get() && waitingForPrelude) {
+            stderr.note("The sandbox did not finish importing its prelude within " + preludeWait.toSeconds()
+                    + " s (the machine is overloaded); the code did not start.");
+            return new RunOutcome(ExecutionStatus.TIMEOUT, null, stdout.text(), stderr.text(), stdout.truncated(),
+                    stderr.truncated(), null, false);
+        }
         if (timedOut.get()) {
             stderr.note("Execution timed out after " + seconds(request) + " s; the container was killed.");
             return new RunOutcome(ExecutionStatus.TIMEOUT, null, stdout.text(), stderr.text(), stdout.truncated(),
-                    stderr.truncated(), null);
+                    stderr.truncated(), null, false);
         }
-        if (exit != null) {
+        if (exit != null && protocolError == null) {
             int code = exit.path("exit_code").asInt(1);
             boolean outCut = stdout.truncated() || exit.path("stdout_truncated").asBoolean(false);
             boolean errCut = stderr.truncated() || exit.path("stderr_truncated").asBoolean(false);
             return new RunOutcome(code == 0 ? ExecutionStatus.OK : ExecutionStatus.ERROR, code, stdout.text(),
-                    stderr.text(), outCut, errCut, state);
+                    stderr.text(), outCut, errCut, state, exit.path("session_reset").asBoolean(false));
         }
         Optional<Integer> code = waitForExit(engine);
         if (code.isPresent() && code.get() == 137) {
             stderr.note("Memory limit of " + memoryMb + " MB exceeded; the process was killed.");
             return new RunOutcome(ExecutionStatus.OOM, 137, stdout.text(), stderr.text(), stdout.truncated(),
-                    stderr.truncated(), null);
+                    stderr.truncated(), null, false);
         }
         stderr.note("The sandbox process ended without a result"
                 + code.map(c -> " (exit code " + c + ")").orElse("")
                 + (protocolError == null ? "." : ": " + protocolError + "."));
         return new RunOutcome(ExecutionStatus.ERROR, code.orElse(null), stdout.text(), stderr.text(),
-                stdout.truncated(), stderr.truncated(), null);
+                stdout.truncated(), stderr.truncated(), null, false);
     }
 
     private Optional<Integer> waitForExit(ContainerEngine engine) {

@@ -34,35 +34,70 @@ class SessionStoreTest {
         }
     }
 
+    /** Opens a session, saves a state into it, releases it: one finished call. */
+    private static boolean call(SessionStore store, String id, byte[] state) {
+        SessionStore.Session s = store.open(id);
+        try {
+            return store.save(s, state);
+        } finally {
+            store.release(s);
+        }
+    }
+
     @Test
     void keepsStatePerSessionAndExpiresIdleOnes() {
         ManualClock clock = new ManualClock();
         SessionStore store = new SessionStore(Duration.ofMinutes(20).toMillis(), 1 << 20, clock);
+        call(store, "a", new byte[] {1, 2, 3});
         SessionStore.Session a = store.open("a");
-        store.save(a, new byte[] {1, 2, 3});
-        assertThat(store.open("a").state()).containsExactly(1, 2, 3);
-        assertThat(store.open("b").state()).isEmpty();
+        assertThat(store.state(a)).containsExactly(1, 2, 3);
+        store.release(a);
+        call(store, "b", new byte[] {4});
         clock.advance(Duration.ofMinutes(19));
-        store.open("a"); // touching keeps it alive
+        store.release(store.open("a")); // touching keeps it alive
         clock.advance(Duration.ofMinutes(2));
         store.expire();
         assertThat(store.contains("a")).isTrue();
         assertThat(store.contains("b")).isFalse();
         assertThat(store.totalBytes()).isEqualTo(3);
+        SessionStore.Session b = store.open("b");
+        assertThat(store.state(b)).isEmpty();
+        assertThat(store.takeLost(b)).contains("expired after 20 min");
+        assertThat(store.takeLost(b)).isNull(); // said once
     }
 
     @Test
-    void evictsLeastRecentlyUsedBeyondTheTotalBound() {
+    void evictsLeastRecentlyUsedBeyondTheTotalBoundAndTellsItsNextCall() {
         ManualClock clock = new ManualClock();
         SessionStore store = new SessionStore(Duration.ofHours(1).toMillis(), 10, clock);
-        SessionStore.Session old = store.open("old");
-        store.save(old, new byte[6]);
+        call(store, "old", new byte[6]);
         clock.advance(Duration.ofSeconds(1));
-        SessionStore.Session recent = store.open("recent");
-        store.save(recent, new byte[6]);
+        call(store, "recent", new byte[6]);
         assertThat(store.contains("old")).isFalse();
         assertThat(store.contains("recent")).isTrue();
         assertThat(store.totalBytes()).isEqualTo(6);
+        SessionStore.Session old = store.open("old");
+        assertThat(store.takeLost(old)).contains("max-total-bytes");
+    }
+
+    @Test
+    void aSessionInUseIsNeverEvictedOrExpired() {
+        ManualClock clock = new ManualClock();
+        SessionStore store = new SessionStore(Duration.ofMinutes(1).toMillis(), 10, clock);
+        call(store, "busy", new byte[6]);
+        SessionStore.Session busy = store.open("busy"); // a call of it is running
+        clock.advance(Duration.ofMinutes(5));
+        store.expire();
+        assertThat(store.contains("busy")).isTrue();
+        // Another session's state does not fit beside the pinned one: that save is refused, busy keeps its state.
+        assertThat(call(store, "other", new byte[6])).isFalse();
+        assertThat(store.contains("busy")).isTrue();
+        assertThat(store.save(busy, new byte[7])).isTrue();
+        store.release(busy);
+        assertThat(store.totalBytes()).isEqualTo(7);
+        // Once released, it can go like any other.
+        assertThat(call(store, "other", new byte[6])).isTrue();
+        assertThat(store.contains("busy")).isFalse();
     }
 
     @Test
@@ -71,8 +106,10 @@ class SessionStoreTest {
         SessionStore.Session s = store.open("s");
         assertThat(store.delete("s")).isTrue();
         store.save(s, new byte[4]);
+        store.release(s);
         assertThat(store.contains("s")).isFalse();
         assertThat(store.totalBytes()).isZero();
         assertThat(store.delete("s")).isFalse();
+        assertThat(store.takeLost(store.open("s"))).isNull(); // deleted on request: nothing to report
     }
 }
