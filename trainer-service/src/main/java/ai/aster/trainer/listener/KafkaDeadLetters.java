@@ -30,7 +30,7 @@ public class KafkaDeadLetters implements DeadLetters {
 
     public KafkaDeadLetters(@Channel("trajectories-dlq") MutinyEmitter<byte[]> emitter, MeterRegistry registry) {
         this.emitter = emitter;
-        this.deadLettered = Counter.builder("aster.trainer.trajectories.dead.lettered")
+        this.deadLettered = Counter.builder("aster.trainer.dlq.messages")
                 .description("records of aster.trajectories sent to aster.trajectories.dlq").register(registry);
     }
 
