@@ -199,7 +199,7 @@ async function loadDetail(id) {
     const system = (t.messages || []).filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
     const usage = t.usage || {};
     const timings = t.timings || {};
-    root.replaceChildren(
+    root.replaceChildren(...[
         el('p', {}, el('a', { href: '#/' }, '← all trajectories')),
         el('h1', { class: 'mono' }, t.id),
         card('Run', meta([
@@ -215,7 +215,7 @@ async function loadDetail(id) {
         card('Answer', el('div', { class: 'answer text', id: 'answer' }, fmt(t.final_answer)),
             meta([['reward', fmt(t.reward)], ['graded', yesNo(t.correct)],
               ['reference answer', fmt(t.reference_answer)]])),
-        tokenViewCard(view));
+        tokenViewCard(view)].filter((part) => part !== null));
   } catch (e) {
     root.replaceChildren();
     showError(e);
