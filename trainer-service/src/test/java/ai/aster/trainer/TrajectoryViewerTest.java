@@ -180,6 +180,10 @@ class TrajectoryViewerTest {
     void withoutATokenThePageAsksForOneAndAWrongOneIsSaidSo() {
         given().redirects().follow(false).get("/ui").then().statusCode(302);
         given().get("/ui/").then().statusCode(200);
+        // the open viewer path is no way round the token
+        given().urlEncodingEnabled(false).get("/ui/../v1/stats").then().statusCode(401);
+        given().urlEncodingEnabled(false).get("/ui/%2e%2e/v1/stats").then().statusCode(401);
+        given().urlEncodingEnabled(false).get("/ui/..%2fv1/stats").then().statusCode(org.hamcrest.Matchers.not(200));
         browser.get(ui.toString());
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         browser.navigate().refresh();
