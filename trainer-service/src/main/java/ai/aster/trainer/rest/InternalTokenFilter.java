@@ -10,7 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Every REST call needs the internal token ({@code Authorization: Bearer}): 401 when it is missing, 403 when it is
- * wrong, in OpenAI's error shape. Health and metrics ({@code /q/*}) are not REST resources and stay open.
+ * wrong, in OpenAI's error shape. Health and metrics ({@code /q/*}) are not REST resources and stay open. The
+ * trajectory viewer's static files ({@code /ui/}) hold no data and stay open too: the page sends the token itself.
  */
 public class InternalTokenFilter {
 
@@ -22,6 +23,9 @@ public class InternalTokenFilter {
 
     @ServerRequestFilter(preMatching = true)
     public Response check(ContainerRequestContext request) {
+        if (isViewerFile(request.getUriInfo().getPath())) {
+            return null;
+        }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (InternalToken.fromAuthorization(header).isEmpty()) {
             return error(Response.Status.UNAUTHORIZED, ApiError.of("authentication_error",
@@ -33,6 +37,10 @@ public class InternalTokenFilter {
                     "wrong internal token", null, "invalid_token"));
         }
         return null;
+    }
+
+    private static boolean isViewerFile(String path) {
+        return path.equals("/ui") || path.startsWith("/ui/");
     }
 
     private static Response error(Response.Status status, ApiError body) {
