@@ -92,9 +92,11 @@ class ExecutionResourceTest {
                     time.sleep(0.3)
                     print("thread")
                 threading.Thread(target=late).start()
-                import concurrent.futures
-                concurrent.futures.ThreadPoolExecutor(2).submit(lambda: print("executor"))  # never shut down
-                print("main")
+                import concurrent.futures, sys
+                # one write a line: print() writes the text and its newline apart, so two threads printing at once
+                # may interleave within a line ("executormain")
+                concurrent.futures.ThreadPoolExecutor(2).submit(lambda: sys.stdout.write("executor\\n"))  # never shut down
+                sys.stdout.write("main\\n")
                 """);
         assertThat(r.getString("status")).isEqualTo("ok");
         // Writers with no order between them: every line is there.
