@@ -96,7 +96,7 @@ class ExecutionResourceTest {
                 # one write a line: print() writes the text and its newline apart, so two threads printing at once
                 # may interleave within a line ("executormain")
                 concurrent.futures.ThreadPoolExecutor(2).submit(lambda: sys.stdout.write("executor\\n"))  # never shut down
-                sys.stdout.write("main\\n")
+                _ = sys.stdout.write("main\\n")  # a bare last expression would be echoed, as in a REPL
                 """);
         assertThat(r.getString("status")).isEqualTo("ok");
         // Writers with no order between them: every line is there.
