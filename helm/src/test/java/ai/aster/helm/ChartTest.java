@@ -205,6 +205,8 @@ class ChartTest {
         assertEquals("jdbc:postgresql://pg.data.svc:5432/aster_prod?sslmode=verify-full",
                 env(trainer, "QUARKUS_DATASOURCE_JDBC_URL").path("value").asText());
         assertEquals("aster_app", env(trainer, "QUARKUS_DATASOURCE_USERNAME").path("value").asText());
+        assertEquals("http://" + name("gateway") + ":8080/v1",
+                env(trainer, "ASTER_TRAINER_EVAL_ENDPOINT").path("value").asText());
         assertEquals("1", trainer.path("resources").path("limits").path("nvidia.com/gpu").asText());
         assertEquals("kafka-0.kafka.data:9092,kafka-1.kafka.data:9092", env(container(
                 chart.get("Deployment", name("gateway")), "gateway"), "KAFKA_BOOTSTRAP_SERVERS").path("value").asText());
