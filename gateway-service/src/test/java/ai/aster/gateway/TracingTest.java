@@ -38,18 +38,23 @@ class TracingTest {
                 .body("{\"messages\":[{\"role\":\"user\",\"content\":\"[[script:traced]] go\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200);
 
+        // This trajectory's trace, named by the model service's first call: the application (and its exporter) may
+        // be shared with earlier test classes whose spans are still there, so nothing here may assume it is alone.
+        List<ScriptedModelServer.Call> calls = model.calls("traced");
+        assertEquals(3, calls.size());
+        assertNotNull(calls.get(0).traceparent(), "no traceparent on the first completion call");
+        String traceId = calls.get(0).traceparent().split("-")[1];
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream()
-                .anyMatch(s -> s.getName().equals("invoke_agent")));
-        SpanData agent = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("invoke_agent"))
+                .anyMatch(s -> s.getName().equals("invoke_agent") && s.getTraceId().equals(traceId)));
+        SpanData agent = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("invoke_agent") && s.getTraceId().equals(traceId))
                 .findFirst().orElseThrow();
         List<SpanData> completions = spans.getFinishedSpanItems().stream()
-                .filter(s -> s.getName().equals("text_completion")).toList();
+                .filter(s -> s.getName().equals("text_completion") && s.getTraceId().equals(traceId)).toList();
         assertEquals(3, completions.size());
         completions.forEach(c -> assertEquals(agent.getSpanId(), c.getParentSpanId()));
 
         // traceparent = 00-<trace id>-<parent span id>-<flags>: the model service joins the trajectory's trace
-        List<ScriptedModelServer.Call> calls = model.calls("traced");
-        assertEquals(3, calls.size());
         for (int i = 0; i < calls.size(); i++) {
             String traceparent = calls.get(i).traceparent();
             assertNotNull(traceparent, "no traceparent on completion call " + i);
