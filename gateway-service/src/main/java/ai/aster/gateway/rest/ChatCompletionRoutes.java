@@ -96,10 +96,17 @@ public class ChatCompletionRoutes {
         }
         Context context = Vertx.currentContext();
         try {
-            ChatExchange exchange = chat.stream()
-                    ? service.start(chat, arrival, new SseObserver(rc, context, chat))
+            SseObserver sse = chat.stream() ? new SseObserver(rc, context, chat) : null;
+            ChatExchange exchange = sse != null
+                    ? service.start(chat, arrival, sse)
                     : service.start(chat, arrival, new JsonObserver(rc, context));
-            rc.response().closeHandler(v -> exchange.cancel());
+            // the response's only close handler: cancel the trajectory, and let a stream paused for the client go on
+            rc.response().closeHandler(v -> {
+                exchange.cancel();
+                if (sse != null) {
+                    sse.writer.clientClosed();
+                }
+            });
         } catch (ApiException e) {
             reply(rc, e);
         }

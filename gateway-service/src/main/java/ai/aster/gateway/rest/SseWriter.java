@@ -110,7 +110,14 @@ final class SseWriter implements OutputGate {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(head.get());
-        response.closeHandler(v -> release());
+    }
+
+    /**
+     * The client went away. Called from the route's close handler (a response has one close handler only: setting a
+     * second one here replaced the route's, so a disconnect no longer cancelled the trajectory).
+     */
+    void clientClosed() {
+        release();
     }
 
     private boolean open() {
