@@ -171,6 +171,16 @@ class TrajectoryApiTest {
     }
 
     @Test
+    void aNulByteInTheTextIsStoredAsAReplacementCharacter() {
+        // an untrained model writes NUL bytes; PostgreSQL's JSONB refuses U+0000, so the row went to the DLQ
+        ObjectNode t = Trajectories.trajectory(run + "-nul", run + "-nul", 1, 5);
+        ((ObjectNode) t.get("turns").get(0)).put("completion_text", "a\u0000b \\u0000 stays");
+        ingest.store(ingest.prepare(List.of(new IncomingRecord("t", 0, 0, null, Trajectories.bytes(t)))));
+        JsonPath body = api().get("/v1/trajectories/" + run + "-nul").then().statusCode(200).extract().jsonPath();
+        assertThat(body.getString("trajectory.turns[0].completion_text")).isEqualTo("a\uFFFDb \\u0000 stays");
+    }
+
+    @Test
     void statsCountWhatIsStored() throws Exception {
         String raw = api().get("/v1/stats").then().statusCode(200).extract().asString();
         JsonPath stats = JsonPath.from(raw);

@@ -109,12 +109,23 @@ public final class TrajectoryIngest {
                 : turns.stream().mapToInt(x -> x.completionTokenIds() == null ? 0 : x.completionTokenIds().size()).sum();
         String text;
         try {
-            text = json.writeValueAsString(document);
+            text = withoutNul(json.writeValueAsString(document));
         } catch (JsonProcessingException e) {
             throw new InvalidTrajectoryException("cannot serialise: " + e.getOriginalMessage());
         }
         return new StoredTrajectory(t.id(), t.createdAt(), t.source(), t.model(), t.policyVersion(), t.problemId(),
                 toolCalls, formatErrors, t.finishReason(), completionTokens, reward, correct, text);
+    }
+
+    /** A {@code \\u0000} escape not itself escaped (an even run of backslashes before it). */
+    private static final java.util.regex.Pattern NUL_ESCAPE = java.util.regex.Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
+
+    /**
+     * PostgreSQL's JSONB cannot hold U+0000 ("unsupported Unicode escape sequence"), and an untrained model does write
+     * NUL bytes: each becomes U+FFFD in the stored text. Token ids, which training reads, are untouched.
+     */
+    static String withoutNul(String jsonText) {
+        return jsonText.contains("\\u0000") ? NUL_ESCAPE.matcher(jsonText).replaceAll("$1\\\\uFFFD") : jsonText;
     }
 
     private Optional<Boolean> gradeQuietly(Trajectory t) {
