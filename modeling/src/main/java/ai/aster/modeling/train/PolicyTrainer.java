@@ -118,6 +118,7 @@ public final class PolicyTrainer implements AutoCloseable {
         if (tokens == 0) {
             throw new IllegalArgumentException("the mini-batch's loss masks select no token");
         }
+        long started = System.nanoTime();
         List<float[]> oldLogprobs = grpo ? oldLogprobs(micro) : null;
         double loss = 0;
         double clipped = 0;
@@ -150,6 +151,7 @@ public final class PolicyTrainer implements AutoCloseable {
                 gc.backward(value); // gradients add up across micro-batches until the optimizer step zeroes them
             }
         }
+        long backwardDone = System.nanoTime();
         double gradNorm = optimizer.clipGradNorm(options.maxGradNorm());
         double rate = options.schedule().rate(optimizer.steps());
         boolean skipped = !Double.isFinite(gradNorm);
@@ -160,7 +162,8 @@ public final class PolicyTrainer implements AutoCloseable {
             optimizer.step();
         }
         return new StepMetrics(optimizer.steps(), rate, loss, gradNorm, clipped / tokens, dualClipped / tokens,
-                kl / tokens, entropy / tokens, tokens, miniBatch.size(), micro.size(), skipped);
+                kl / tokens, entropy / tokens, tokens, miniBatch.size(), micro.size(), skipped,
+                (backwardDone - started) / 1e9, (System.nanoTime() - backwardDone) / 1e9);
     }
 
     /** The trainer's log-probs before this step's update, per micro-batch, flattened {@code (batch, width)}. */

@@ -15,7 +15,9 @@ package ai.aster.modeling.train;
  * @param sequences        sequences in the mini-batch
  * @param microBatches     micro-batches the mini-batch was split into
  * @param skipped          true when the gradient norm was not finite and the update was skipped (as verl)
+ * @param forwardBackwardSeconds wall time of the forward and backward passes (old log-probs included)
+ * @param optimizerSeconds       wall time of clipping and the AdamW update
  */
 public record StepMetrics(int step, double learningRate, double loss, double gradNorm, double clipFraction,
         double dualClipFraction, double approxKl, double entropy, int tokens, int sequences, int microBatches,
-        boolean skipped) {}
+        boolean skipped, double forwardBackwardSeconds, double optimizerSeconds) {}
