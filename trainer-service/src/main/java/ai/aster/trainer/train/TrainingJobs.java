@@ -76,23 +76,31 @@ public class TrainingJobs {
         }
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.filter(d -> ID.matcher(d.getFileName().toString()).matches()).toList()) {
-                JobFolder folder = new JobFolder(dir, json);
-                if (!folder.exists()) {
-                    continue;
-                }
-                try {
-                    JobFile file = folder.readJobFile();
-                    TrainingJob job = TrainingJob.restore(file, folder, folder.readSteps());
-                    if (!file.status().ended()) {
-                        job.ended(JobStatus.FAILED, INTERRUPTED);
-                    }
-                    jobs.put(file.id(), job);
-                } catch (IOException | RuntimeException e) {
-                    LOG.warnf("ignoring job folder %s: unreadable %s (%s)", dir, JobFolder.JOB_FILE, e.getMessage());
-                }
+                readBack(dir).ifPresent(job -> jobs.put(job.id(), job));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the checkpoint root " + root, e);
+        }
+    }
+
+    private Optional<TrainingJob> readBack(Path dir) {
+        JobFolder folder = new JobFolder(dir, json);
+        if (!folder.exists()) {
+            return Optional.empty();
+        }
+        try {
+            JobFile file = folder.readJobFile();
+            if (!dir.getFileName().toString().equals(file.id()) || file.status() == null || file.type() == null) {
+                throw new IOException("its id, type or status is missing or names another folder");
+            }
+            TrainingJob job = TrainingJob.restore(file, folder, folder.readSteps());
+            if (!file.status().ended()) {
+                job.ended(JobStatus.FAILED, INTERRUPTED);
+            }
+            return Optional.of(job);
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("ignoring job folder %s: unreadable %s (%s)", dir, JobFolder.JOB_FILE, e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -115,6 +123,13 @@ public class TrainingJobs {
                     + "letter or digit); was '" + request.id() + "'", "id");
         }
         TrainingJob existing = request.id() == null ? null : jobs.get(request.id());
+        if (existing == null && request.id() != null) {
+            // a folder this service has not seen (restored from a backup, or written by an earlier version)
+            existing = readBack(root.resolve(request.id())).orElse(null);
+            if (existing != null) {
+                jobs.put(existing.id(), existing);
+            }
+        }
         if (existing == null && Boolean.TRUE.equals(request.resume())) {
             throw new UnknownJobException(request.id() == null ? "(none)" : request.id());
         }
