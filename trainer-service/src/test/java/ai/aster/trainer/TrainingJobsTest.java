@@ -138,6 +138,27 @@ class TrainingJobsTest {
                 .contains("aster_trainer_consumer_lag");
     }
 
+    /** The names of observability/README.md's "trainer-service metrics" table, on the live /q/metrics. */
+    @Test
+    void theTrainerExportsEveryNameOfTheObservabilityContract() throws Exception {
+        String readme = Files.readString(Path.of("../observability/README.md"));
+        int start = readme.indexOf("## trainer-service metrics");
+        assertThat(start).isNotNegative();
+        int end = readme.indexOf("\n## ", start + 1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(aster_trainer_[a-z0-9_]+)`")
+                .matcher(readme.substring(start, end < 0 ? readme.length() : end));
+        java.util.Set<String> contract = new java.util.TreeSet<>();
+        while (m.find()) {
+            contract.add(m.group(1));
+        }
+        assertThat(contract).hasSizeGreaterThan(10);
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.split("[{ ]", 2)[0])
+                .forEach(exported::add);
+        assertThat(exported).containsAll(contract);
+    }
+
     @Test
     void sftOnStoredTrajectoriesLearnsTheirModelTokens() {
         List<IncomingRecord> records = new ArrayList<>();
