@@ -92,30 +92,30 @@ class TrainingJobsTest {
     @Test
     void sftOnAJsonlFileDrivesTheLossDown() throws Exception {
         String id = "sft-jsonl-" + run;
-        JsonPath queued = submit(Map.of("type", "sft", "id", id, "config", jsonlConfig(12)));
+        JsonPath queued = submit(Map.of("type", "sft", "id", id, "config", jsonlConfig(8)));
         assertThat(queued.getString("id")).isEqualTo(id);
         assertThat(queued.getString("status")).isIn("queued", "running");
 
         JsonPath done = awaitStatus(id, "succeeded");
-        assertThat(done.getInt("step")).isEqualTo(12);
-        assertThat(done.getInt("total_steps")).isEqualTo(12);
+        assertThat(done.getInt("step")).isEqualTo(8);
+        assertThat(done.getInt("total_steps")).isEqualTo(8);
         assertThat(done.getDouble("last.metrics.loss")).isPositive();
         assertThat(done.getMap("last.seconds")).containsKeys("forward_backward", "optimizer", "weights_sync");
         assertThat(done.getString("policy_version")).isNull(); // no weight sync asked for
         assertThat(done.getList("curves", String.class)).contains("loss", "grad_norm", "lr", "step_time");
 
         List<Double> loss = losses(id);
-        assertThat(loss).hasSize(12);
+        assertThat(loss).hasSize(8);
         assertThat(loss.getLast()).as("loss %s", loss).isLessThan(loss.getFirst() * 0.6);
 
         Path folder = Path.of(done.getString("folder"));
         assertThat(folder.resolve("steps.jsonl")).exists();
-        assertThat(Files.readAllLines(folder.resolve("steps.jsonl"))).hasSize(12);
+        assertThat(Files.readAllLines(folder.resolve("steps.jsonl"))).hasSize(8);
         assertThat(JSON.readTree(folder.resolve("job.json").toFile()).path("status").asText()).isEqualTo("succeeded");
-        assertThat(folder.resolve("checkpoints/step-000012/model.safetensors")).exists();
-        assertThat(folder.resolve("checkpoints/step-000012/tokenizer.json")).exists();
+        assertThat(folder.resolve("checkpoints/step-000008/model.safetensors")).exists();
+        assertThat(folder.resolve("checkpoints/step-000008/tokenizer.json")).exists();
         try (var names = Files.list(folder.resolve("checkpoints"))) {
-            assertThat(names.map(p -> p.getFileName().toString())).containsExactly("step-000012");
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactly("step-000008");
         }
         for (String curve : List.of("loss", "grad_norm", "lr")) {
             assertThat(folder.resolve(curve + ".png")).exists();
@@ -170,7 +170,7 @@ class TrainingJobsTest {
 
         ObjectNode config = JSON.createObjectNode().put("model", MODEL.toAbsolutePath().toString());
         config.putObject("data").putObject("store").put("problem_id", "sft-store-" + run).put("min_tool_calls", 1);
-        config.put("steps", 10).put("batch_size", 3).put("lr", 0.01);
+        config.put("steps", 6).put("batch_size", 3).put("lr", 0.01);
         String id = submit(Map.of("type", "sft", "config", config)).getString("id");
         JsonPath done = awaitStatus(id, "succeeded");
         assertThat(done.getDouble("last.metrics.tokens")).as("the model tokens of 3 trajectories, 2 turns of 60")
@@ -186,39 +186,44 @@ class TrainingJobsTest {
 
     @Test
     void aCancelledJobResumesItsLossCurveFromItsCheckpoint() {
+        // more steps than any machine runs during this test: it ends only by being cancelled
         String id = "sft-resume-" + run;
-        submit(Map.of("type", "sft", "id", id, "config", jsonlConfig(200)));
+        ObjectNode endless = jsonlConfig(100_000);
+        submit(Map.of("type", "sft", "id", id, "config", endless));
         await().atMost(LONG).pollInterval(Duration.ofMillis(100)).until(() ->
-                api().get("/v1/jobs/" + id).then().extract().jsonPath().getInt("step") >= 3);
+                api().get("/v1/jobs/" + id).then().extract().jsonPath().getInt("step") >= 2);
 
         // a job queued behind it is dropped at once by DELETE and never runs
         String waiting = submit(Map.of("type", "sft", "config", jsonlConfig(5))).getString("id");
         assertThat(api().get("/v1/jobs/" + waiting).then().extract().jsonPath().getString("status"))
                 .isEqualTo("queued");
         api().delete("/v1/jobs/" + waiting).then().statusCode(200).body("status", equalTo("cancelled"));
+        // a job that is running cannot be submitted again
+        api().body(Map.of("type", "sft", "id", id)).post("/v1/jobs").then().statusCode(400)
+                .body("error.param", equalTo("id"));
 
         api().delete("/v1/jobs/" + id).then().statusCode(200);
         JsonPath cancelled = awaitStatus(id, "cancelled");
         int stoppedAt = cancelled.getInt("step");
-        assertThat(stoppedAt).isBetween(3, 199);
+        assertThat(stoppedAt).isGreaterThanOrEqualTo(2);
         assertThat(Path.of(cancelled.getString("folder"), "checkpoints", String.format("step-%06d", stoppedAt)))
                 .as("a cancelled job leaves a checkpoint at the step it stopped").isDirectory();
         List<Double> before = losses(id);
         assertThat(before).hasSize(stoppedAt);
         assertThat(api().get("/v1/jobs/" + waiting).then().extract().jsonPath().getInt("step")).isZero();
 
-        // the same id again (config kept): it goes on from its checkpoint
-        api().body(Map.of("type", "sft", "id", id)).post("/v1/jobs").then().statusCode(202);
+        // the same id again, three more steps: it goes on from its checkpoint
+        api().body(Map.of("type", "sft", "id", id, "config", with(endless, "steps", stoppedAt + 3))).post("/v1/jobs")
+                .then().statusCode(202);
         awaitStatus(id, "succeeded");
         List<Double> loss = losses(id);
-        assertThat(loss).hasSize(200);
+        assertThat(loss).hasSize(stoppedAt + 3);
         assertThat(loss.subList(0, stoppedAt)).isEqualTo(before);
         double first = loss.getFirst();
         double atStop = loss.get(stoppedAt - 1);
         double resumed = loss.get(stoppedAt);
         assertThat(resumed).as("loss %s: step %d continues from step %d, not from the start", loss, stoppedAt + 1,
                 stoppedAt).isLessThan((first + atStop) / 2);
-        // a running or finished job cannot be taken twice; an unknown id cannot be resumed
         api().body(Map.of("type", "sft", "id", "unknown-" + run, "resume", true)).post("/v1/jobs").then()
                 .statusCode(404);
     }
@@ -247,6 +252,44 @@ class TrainingJobsTest {
         api().body(Map.of("type", "sft", "id", id, "resume", true)).post("/v1/jobs").then().statusCode(202);
         awaitStatus(id, "succeeded");
         assertThat(losses(id)).hasSize(4);
+    }
+
+    /** ./aster train: a YAML config with relative paths, followed to the end; status; a trainer that is not there. */
+    @Test
+    void theCommandLineStartsAJobAndFollowsItToTheEnd() throws Exception {
+        Path data = TrainingData.jsonl(Path.of("target/sft-data/cli-" + run + ".jsonl"), TrainingData.conversations(2));
+        Path yaml = Path.of("target/sft-data/cli-" + run + ".yaml");
+        Files.writeString(yaml, "model: " + MODEL + "\ndata:\n  jsonl: " + data + "\nsteps: 3\nbatch_size: 2\n"
+                + "lr: 0.01\n");
+        String trainer = "http://127.0.0.1:" + io.restassured.RestAssured.port;
+        Map<String, String> env = Map.of("ASTER_INTERNAL_TOKEN", TOKEN);
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        int status = ai.aster.trainer.cli.TrainCli.run(List.of("sft", "--config", yaml.toString(), "--id", "cli-" + run,
+                "--trainer", trainer), env, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+        assertThat(status).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("job cli-" + run + " succeeded at step 3/3")
+                .contains("steps.jsonl").contains("loss.png");
+        JsonPath job = api().get("/v1/jobs/cli-" + run).then().extract().jsonPath();
+        assertThat(job.getString("config.model")).as("relative paths sent absolute")
+                .isEqualTo(MODEL.toAbsolutePath().normalize().toString());
+
+        out.reset();
+        assertThat(ai.aster.trainer.cli.TrainCli.run(List.of("status", "cli-" + run, "--trainer", trainer), env,
+                new java.io.PrintStream(out, true), new java.io.PrintStream(err, true))).isZero();
+        assertThat(out.toString()).contains("cli-" + run).contains("succeeded").contains("step 3/3").contains("loss");
+
+        err.reset();
+        assertThat(ai.aster.trainer.cli.TrainCli.run(List.of("status", "--trainer", "http://127.0.0.1:9"), env,
+                new java.io.PrintStream(out, true), new java.io.PrintStream(err, true))).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("aster train: the trainer is not running at http://127.0.0.1:9/ "
+                + "(start the platform with ./aster up)");
+
+        err.reset();
+        Files.writeString(yaml, "model: " + MODEL + "\ndata: {jsonl: " + data + "}\nbatch_size: 0\n");
+        assertThat(ai.aster.trainer.cli.TrainCli.run(List.of("sft", "--config", yaml.toString(), "--trainer", trainer),
+                env, new java.io.PrintStream(out, true), new java.io.PrintStream(err, true))).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("aster train: config.batch_size must be an integer >= 1");
     }
 
     @Test

@@ -37,6 +37,12 @@ public interface TrainerConfig {
         /** model-service, which a job with {@code sync_weights: true} asks to load each checkpoint. */
         @WithDefault("http://127.0.0.1:8081")
         String modelEndpoint();
+
+        /**
+         * PyTorch intra-op threads for training (process-wide); unset keeps PyTorch's default (one per core). On a
+         * CPU shared with other busy processes 1 is much faster.
+         */
+        Optional<Integer> computeThreads();
     }
 
     interface Db {

@@ -1,5 +1,6 @@
 package ai.aster.trainer.train;
 
+import ai.aster.modeling.Qwen3Model;
 import ai.aster.trainer.client.ModelWeightsClient;
 import ai.aster.trainer.config.TrainerConfig;
 import ai.aster.trainer.service.InvalidRequestException;
@@ -55,6 +56,7 @@ public class TrainingJobs {
     private final ExecutorService thread = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("training-job").factory());
     private volatile boolean stopping;
+    private final Optional<Integer> computeThreads;
 
     public TrainingJobs(Instance<TrainingRunFactory> runFactories, TrainerConfig config, ObjectMapper json,
             ModelWeightsClient weights, TrainingMetrics metrics, CurveDrawer curves) {
@@ -66,6 +68,7 @@ public class TrainingJobs {
         this.weights = weights;
         this.metrics = metrics;
         this.curves = curves;
+        this.computeThreads = config.trainer().computeThreads().filter(n -> n > 0);
         readBack();
     }
 
@@ -206,6 +209,7 @@ public class TrainingJobs {
             List<StepRecord> kept = job.folder().readSteps();
             job.resumedAt(resumed, kept);
             job.started();
+            computeThreads.ifPresent(Qwen3Model::setComputeThreads); // on this thread: OpenMP's setting is per thread
             LOG.infof("job %s (%s) starts%s", job.id(), job.type(), resumed > 0 ? " at step " + resumed : "");
             try (JobRunContext context = new JobRunContext(job, sync, weights, metrics, curves, kept)) {
                 run.run(context);

@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 final class SftRun implements TrainingRun {
 
     private static final Logger LOG = Logger.getLogger(SftRun.class);
+    private static final int MAX_SKIPPED_IN_A_ROW = 3;
 
     private final SftSettings settings;
     private final SftDataLoader loader;
@@ -58,8 +59,23 @@ final class SftRun implements TrainingRun {
                 settings.microBatchSize(), settings.weightDecay(), GrpoLoss.aster());
         try (PolicyTrainer trainer = context.openTrainer(settings.model(), options)) {
             int saved = trainer.step();
+            int skippedInARow = 0;
+            int skippedUpdates = 0;
             while (trainer.step() < total && !context.cancelled()) {
                 StepMetrics m = trainer.sftStep(batch(sequences, trainer.step()));
+                if (m.skipped()) {
+                    // a non-finite gradient norm: the update was not applied and the step did not advance (as
+                    // verl); the same batch is tried again, a few times, then the job fails rather than spin
+                    skippedUpdates++;
+                    LOG.warnf("job %s: step %d: gradient norm %s, update skipped", context.jobId(), m.step() + 1,
+                            m.gradNorm());
+                    if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+                        throw new IllegalStateException("step " + (m.step() + 1) + ": the gradient norm was not "
+                                + "finite " + MAX_SKIPPED_IN_A_ROW + " times in a row (try a lower lr)");
+                    }
+                    continue;
+                }
+                skippedInARow = 0;
                 Map<String, Double> metrics = new LinkedHashMap<>();
                 metrics.put("loss", m.loss());
                 metrics.put("grad_norm", m.gradNorm());
@@ -67,8 +83,8 @@ final class SftRun implements TrainingRun {
                 metrics.put("tokens", (double) m.tokens());
                 metrics.put("entropy", m.entropy());
                 metrics.put("sequences_skipped", (double) data.skippedTooLong());
-                if (m.skipped()) {
-                    metrics.put("update_skipped", 1.0);
+                if (skippedUpdates > 0) {
+                    metrics.put("updates_skipped", (double) skippedUpdates);
                 }
                 Map<String, Double> seconds = new LinkedHashMap<>();
                 seconds.put("forward_backward", m.forwardBackwardSeconds());
