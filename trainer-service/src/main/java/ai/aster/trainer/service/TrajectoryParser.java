@@ -11,7 +11,7 @@ import java.util.Set;
 /** Reads one Kafka record's value into a trajectory, or says precisely why it cannot be stored. */
 public final class TrajectoryParser {
 
-    static final Set<String> SOURCES = Set.of("api", "rollout", "eval", "sft");
+    static final Set<String> SOURCES = TrajectoryQuery.SOURCES;
 
     private final ObjectMapper json;
 
