@@ -108,6 +108,16 @@ class TeacherTest {
                 assertThat(messages.findValues("tool_calls")).hasSize(d.usage().toolCalls());
                 assertThat(messages.get(messages.size() - 1).get("content").asText())
                         .isEqualTo("The answer is \\boxed{" + d.referenceAnswer() + "}.");
+                // ... and the chat template renders the file's conversation (thinking as reasoning_content, calls as
+                // tool_calls) to exactly the stored token sequence: SFT from the file and from the store agree
+                for (Map<String, JsonNode> file : List.of(dense, sparse)) {
+                    JsonNode record = file.get(problemId);
+                    Trajectory t = file == dense ? d : s;
+                    List<ChatMessage> conversation = new ArrayList<>();
+                    record.get("messages").forEach(m -> conversation.add(json.convertValue(m, ChatMessage.class)));
+                    String rendered = template.render(conversation, List.of(CodeInterpreterTool.DEFINITION), false);
+                    assertThat(rendered.stripTrailing()).isEqualTo(tokenizer.decode(array(sequence(t))));
+                }
             }
         }
         // the store lists them under the new source
@@ -188,6 +198,17 @@ class TeacherTest {
         }
         assertThat(modelTexts).isEqualTo(t.turns().stream().map(Turn::completionText).toList());
         assertThat(tokenizer.decode(array(tokenIds))).isEqualTo(sequence.toString());
+    }
+
+    private static List<Integer> sequence(Trajectory t) {
+        List<Integer> ids = new ArrayList<>(t.promptTokenIds());
+        for (Turn turn : t.turns()) {
+            ids.addAll(turn.completionTokenIds());
+            if (turn.toolResult() != null) {
+                ids.addAll(turn.toolResult().tokenIds());
+            }
+        }
+        return ids;
     }
 
     private int teach(String... args) {
