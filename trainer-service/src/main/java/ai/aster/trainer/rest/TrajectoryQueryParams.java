@@ -22,6 +22,10 @@ public class TrajectoryQueryParams {
     private static final Set<String> FINISH_REASONS = Set.of("stop", "length", "max_tool_calls", "deadline", "error",
             "tool_calls");
 
+    /** The filter parameters (all but cursor and limit), as other endpoints that take the same filters accept them. */
+    static final Set<String> FILTERS = Set.of("source", "problem_id", "model", "min_policy_version",
+            "max_policy_version", "min_tool_calls", "max_tool_calls", "finish_reason", "correct", "since");
+
     @QueryParam("source") String source;
     @QueryParam("problem_id") String problemId;
     @QueryParam("model") String model;
