@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A trajectory as export rows, and those rows through the parquet writer and back through hyparquet. */
 class DatasetRowsTest {
@@ -28,8 +28,8 @@ class DatasetRowsTest {
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule()).build();
     private final DatasetRows rows = new DatasetRows(JSON);
 
-    @TempDir
-    Path dir;
+    /** Kept after the run, for a look with other readers (pandas, pyarrow, datasets). */
+    private final Path dir = Path.of("target/dataset-samples");
 
     private static Trajectory trajectory(ObjectNode node) throws Exception {
         return JSON.treeToValue(node, Trajectory.class);
@@ -108,6 +108,7 @@ class DatasetRowsTest {
 
     @Test
     void parquetRowsReadBackWithHyparquetAsWritten() throws Exception {
+        Files.createDirectories(dir);
         Trajectory t = trajectory(threeTurns("pq"));
         StoredDocument stored = new StoredDocument(new PageCursor(Instant.now(), t.id()), "{}", true, 1.0);
         ObjectNode rl = rows.rlRow(t, 0, DatasetRows.DEFAULT_DATA_SOURCE, "train");
