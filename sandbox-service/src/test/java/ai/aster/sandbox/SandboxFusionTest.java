@@ -43,6 +43,49 @@ class SandboxFusionTest {
         assertThat(ok.getMap("files")).isEmpty();
     }
 
+    /**
+     * Byte for byte what verl's {@code call_sandbox_api} posts ({@code json.dumps} of its payload, {@code stdin: null}
+     * when there is none), and what its {@code SandboxFusionTool} then reads: {@code run_result.status == "Finished"}
+     * and {@code stdout + stderr}, which must both be strings.
+     */
+    @Test
+    void verlsOwnPayloadAndWhatItsToolReads() {
+        String payload = "{\"compile_timeout\": 30, \"run_timeout\": 30, \"code\": \"import math\\nprint(math."
+                + "factorial(5))\", \"stdin\": null, \"memory_limit_MB\": 1024, \"language\": \"python\", "
+                + "\"files\": {}, \"fetch_files\": []}";
+        JsonPath ok = verl(payload).then().statusCode(200).extract().jsonPath();
+        assertThat(ok.getString("status")).isEqualTo("Success");
+        assertThat(ok.getString("run_result.status")).isEqualTo("Finished");
+        assertThat(ok.getString("run_result.stdout") + ok.getString("run_result.stderr")).isEqualTo("120\n");
+        assertThat(ok.getInt("run_result.return_code")).isZero();
+
+        JsonPath raised = verl(payload.replace("import math\\nprint(math.factorial(5))",
+                "print('before')\\nraise ValueError('no')")).then().statusCode(200).extract().jsonPath();
+        assertThat(raised.getString("status")).isEqualTo("Failed");
+        assertThat(raised.getString("run_result.status")).isEqualTo("Finished");
+        assertThat(raised.getInt("run_result.return_code")).isEqualTo(1);
+        assertThat(raised.getString("run_result.stdout")).isEqualTo("before\n");
+        assertThat(raised.getString("run_result.stderr")).contains("ValueError: no");
+    }
+
+    @Test
+    void limitsOutOfRangeAreNamedAsSandboxFusionNamesThem() {
+        String payload = "{\"compile_timeout\": 30, \"run_timeout\": 30, \"code\": \"print(1)\", \"stdin\": null, "
+                + "\"memory_limit_MB\": 1024, \"language\": \"python\", \"files\": {}, \"fetch_files\": []}";
+        verl(payload.replace("\"run_timeout\": 30", "\"run_timeout\": 100000")).then().statusCode(400)
+                .body("error.param", equalTo("run_timeout"))
+                .body("error.message", org.hamcrest.Matchers.startsWith("'run_timeout' must be above 0"));
+        verl(payload.replace("\"memory_limit_MB\": 1024", "\"memory_limit_MB\": 1")).then().statusCode(400)
+                .body("error.param", equalTo("memory_limit_MB"))
+                .body("error.message", org.hamcrest.Matchers.startsWith("'memory_limit_MB' must be between"));
+    }
+
+    /** As Python's requests sends it: the body as data, JSON content type and accept headers, the token in the URL. */
+    private static io.restassured.response.Response verl(String payload) {
+        return RestAssured.given().header("Content-Type", "application/json").header("Accept", "application/json")
+                .body(payload).post("/run_code?token=" + SandboxApi.TOKEN);
+    }
+
     @Test
     void failureAndTimeLimit() {
         JsonPath failed = runCode("/run_code", Map.of(), "import sys\nsys.exit(3)");

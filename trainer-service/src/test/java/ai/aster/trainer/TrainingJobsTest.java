@@ -106,7 +106,7 @@ class TrainingJobsTest {
 
         List<Double> loss = losses(id);
         assertThat(loss).hasSize(8);
-        assertThat(loss.getLast()).as("loss %s", loss).isLessThan(loss.getFirst() * 0.6);
+        assertThat(loss.getLast()).as("loss %s", loss).isLessThan(loss.getFirst() * 0.7);
 
         Path folder = Path.of(done.getString("folder"));
         assertThat(folder.resolve("steps.jsonl")).exists();
@@ -176,7 +176,7 @@ class TrainingJobsTest {
         assertThat(done.getDouble("last.metrics.tokens")).as("the model tokens of 3 trajectories, 2 turns of 60")
                 .isEqualTo(360.0);
         List<Double> loss = losses(id);
-        assertThat(loss.getLast()).as("loss %s", loss).isLessThan(loss.getFirst() * 0.6);
+        assertThat(loss.getLast()).as("loss %s", loss).isLessThan(loss.getFirst() * 0.7);
 
         ObjectNode none = config.deepCopy();
         ((ObjectNode) none.get("data").get("store")).put("problem_id", "nothing-" + run);

@@ -203,7 +203,8 @@ class TrajectoryViewerTest {
         row.click();
         new WebDriverWait(browser, LONG).until(ExpectedConditions.attributeToBe(By.id("job-detail"), "data-loaded",
                 "true"));
-        assertThat(browser.findElement(By.id("job-detail")).getText()).contains("Job " + id).contains("succeeded");
+        assertThat(browser.findElement(By.id("job-detail")).getText()).containsIgnoringCase("Job " + id)
+                .contains("succeeded");
         List<WebElement> images = browser.findElements(By.cssSelector("#curves img"));
         assertThat(images.stream().map(i -> i.getAttribute("data-curve")).toList()).isEqualTo(curves);
         for (WebElement img : images) {

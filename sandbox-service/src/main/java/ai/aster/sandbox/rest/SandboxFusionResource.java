@@ -25,6 +25,10 @@ import java.util.Map;
 @Consumes(MediaType.WILDCARD)
 public class SandboxFusionResource {
 
+    /** /v1/executions' field names and SandboxFusion's for the same limits. */
+    private static final Map<String, String> FUSION_FIELDS = Map.of("timeout_s", "run_timeout", "memory_mb",
+            "memory_limit_MB");
+
     private final ExecutionService executions;
     private final StrictJson json;
 
@@ -65,8 +69,13 @@ public class SandboxFusionResource {
         }
         Integer memoryMb = request.memoryLimitMb() == null || request.memoryLimitMb() <= 0
                 ? null : request.memoryLimitMb();
-        ExecutionResult result = executions.execute(new ExecutionRequest(request.code(), request.language(),
-                request.sessionId(), request.runTimeout(), memoryMb, request.stdin()));
+        ExecutionResult result;
+        try {
+            result = executions.execute(new ExecutionRequest(request.code(), request.language(),
+                    request.sessionId(), request.runTimeout(), memoryMb, request.stdin()));
+        } catch (InvalidRequestException e) {
+            throw inFusionTerms(e);
+        }
         double seconds = result.durationMs() / 1000.0;
         return switch (result.status()) {
             case OK -> response("Success", "", new RunCodeResponse.RunResult("Finished", seconds,
@@ -78,6 +87,19 @@ public class SandboxFusionResource {
             case REJECTED -> response("SandboxError", result.stderr().strip(), new RunCodeResponse.RunResult(
                     "Error", seconds, null, result.stdout(), result.stderr()), result);
         };
+    }
+
+    /** A limit out of range is named as the caller sent it ({@code run_timeout}), not as /v1/executions calls it. */
+    private static InvalidRequestException inFusionTerms(InvalidRequestException e) {
+        String message = e.getMessage();
+        String param = e.param();
+        for (Map.Entry<String, String> field : FUSION_FIELDS.entrySet()) {
+            message = message.replace("'" + field.getKey() + "'", "'" + field.getValue() + "'");
+            if (field.getKey().equals(param)) {
+                param = field.getValue();
+            }
+        }
+        return new InvalidRequestException(message, param);
     }
 
     private static RunCodeResponse response(String status, String message, RunCodeResponse.RunResult run,

@@ -52,6 +52,7 @@ public class ConsumerLag {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
         this.admin = Admin.create(props);
+        registry.find("aster.trainer.consumer.lag").meters().forEach(registry::remove); // as TrainingMetrics
         Gauge.builder("aster.trainer.consumer.lag", lag, AtomicReference::get)
                 .description("records on " + topic + " not yet stored").register(registry);
         thread.scheduleWithFixedDelay(this::measure, 0, PERIOD_S, TimeUnit.SECONDS);

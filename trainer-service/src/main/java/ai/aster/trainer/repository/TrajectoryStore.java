@@ -4,6 +4,7 @@ import ai.aster.trainer.service.PageCursor;
 import ai.aster.trainer.service.RowRejectedException;
 import ai.aster.trainer.service.StoreStats;
 import ai.aster.trainer.service.StoreUnavailableException;
+import ai.aster.trainer.service.StoredDocument;
 import ai.aster.trainer.service.StoredTrajectory;
 import ai.aster.trainer.service.TrajectoryPage;
 import ai.aster.trainer.service.TrajectoryQuery;
@@ -103,30 +104,12 @@ public class TrajectoryStore implements TrajectoryWriter {
     }
 
     public TrajectoryPage query(TrajectoryQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT ").append(SUMMARY_COLUMNS).append(" FROM trajectories WHERE true");
         List<Object> params = new ArrayList<>();
-        where(sql, params, "source = ?", q.source());
-        where(sql, params, "problem_id = ?", q.problemId());
-        where(sql, params, "model = ?", q.model());
-        where(sql, params, "policy_version >= ?", q.minPolicyVersion());
-        where(sql, params, "policy_version <= ?", q.maxPolicyVersion());
-        where(sql, params, "tool_calls >= ?", q.minToolCalls());
-        where(sql, params, "tool_calls <= ?", q.maxToolCalls());
-        where(sql, params, "finish_reason = ?", q.finishReason());
-        where(sql, params, "correct = ?", q.correct());
-        where(sql, params, "created_at >= ?", q.since() == null ? null : Timestamp.from(q.since()));
-        if (q.after() != null) {
-            sql.append(" AND (created_at, id) < (?, ?)");
-            params.add(Timestamp.from(q.after().createdAt()));
-            params.add(q.after().id());
-        }
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        String sql = "SELECT " + SUMMARY_COLUMNS + " FROM trajectories WHERE true" + filters(q, params)
+                + " ORDER BY created_at DESC, id DESC LIMIT ?";
         params.add(q.limit() + 1);
         try (Connection connection = connect();
-                PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                statement.setObject(i + 1, params.get(i));
-            }
+                PreparedStatement statement = prepare(connection, sql, params)) {
             List<TrajectorySummary> rows = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -142,6 +125,66 @@ public class TrajectoryStore implements TrajectoryWriter {
             return new TrajectoryPage(List.copyOf(rows), next);
         } catch (SQLException e) {
             throw unavailable(e);
+        }
+    }
+
+    /**
+     * One keyset page of whole documents (JSON text) under the same filters and order as {@link #query}, for
+     * walking the store a page at a time: the page after the last one is empty.
+     *
+     * @param gradedOnly only trajectories that were graded on ingest, i.e. that carry a reference answer
+     */
+    public List<StoredDocument> documents(TrajectoryQuery q, boolean gradedOnly) {
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT id, created_at, document::text, correct, reward FROM trajectories WHERE true" + filters(q, params)
+                + (gradedOnly ? " AND correct IS NOT NULL" : "") + " ORDER BY created_at DESC, id DESC LIMIT ?";
+        params.add(q.limit());
+        try (Connection connection = connect();
+                PreparedStatement statement = prepare(connection, sql, params);
+                ResultSet rs = statement.executeQuery()) {
+            List<StoredDocument> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(new StoredDocument(new PageCursor(rs.getTimestamp(2).toInstant(), rs.getString(1)),
+                        rs.getString(3), (Boolean) rs.getObject(4), (Double) rs.getObject(5)));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The WHERE conditions of a query's filters and cursor (each starting with AND), their values into params. */
+    private static String filters(TrajectoryQuery q, List<Object> params) {
+        StringBuilder sql = new StringBuilder();
+        where(sql, params, "source = ?", q.source());
+        where(sql, params, "problem_id = ?", q.problemId());
+        where(sql, params, "model = ?", q.model());
+        where(sql, params, "policy_version >= ?", q.minPolicyVersion());
+        where(sql, params, "policy_version <= ?", q.maxPolicyVersion());
+        where(sql, params, "tool_calls >= ?", q.minToolCalls());
+        where(sql, params, "tool_calls <= ?", q.maxToolCalls());
+        where(sql, params, "finish_reason = ?", q.finishReason());
+        where(sql, params, "correct = ?", q.correct());
+        where(sql, params, "created_at >= ?", q.since() == null ? null : Timestamp.from(q.since()));
+        if (q.after() != null) {
+            sql.append(" AND (created_at, id) < (?, ?)");
+            params.add(Timestamp.from(q.after().createdAt()));
+            params.add(q.after().id());
+        }
+        return sql.toString();
+    }
+
+    private static PreparedStatement prepare(Connection connection, String sql, List<Object> params)
+            throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        try {
+            for (int i = 0; i < params.size(); i++) {
+                statement.setObject(i + 1, params.get(i));
+            }
+            return statement;
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
         }
     }
 

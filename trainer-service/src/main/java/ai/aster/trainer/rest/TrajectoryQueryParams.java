@@ -21,6 +21,10 @@ public class TrajectoryQueryParams {
     private static final Set<String> SOURCES = TrajectoryQuery.SOURCES;
     private static final Set<String> FINISH_REASONS = TrajectoryQuery.FINISH_REASONS;
 
+    /** The filter parameters (all but cursor and limit), as other endpoints that take the same filters accept them. */
+    static final Set<String> FILTERS = Set.of("source", "problem_id", "model", "min_policy_version",
+            "max_policy_version", "min_tool_calls", "max_tool_calls", "finish_reason", "correct", "since");
+
     @QueryParam("source") String source;
     @QueryParam("problem_id") String problemId;
     @QueryParam("model") String model;

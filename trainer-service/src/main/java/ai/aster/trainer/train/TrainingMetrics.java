@@ -3,6 +3,7 @@ package ai.aster.trainer.train;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The training half of observability/README.md's trainer-service contract, on {@code /q/metrics}: the published
  * policy version, which kind of job runs, the last step's batch statistics and the time per step phase.
  */
+// created at start, so that its meters are on /q/metrics from the first scrape (observability/README.md)
+@Startup
 @ApplicationScoped
 public class TrainingMetrics {
 
@@ -36,6 +39,12 @@ public class TrainingMetrics {
 
     public TrainingMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // a gauge reads the object it was registered with: one left by an earlier start of the application in this
+        // JVM (tests restart it; the registry outlives it) would hide ours
+        for (String name : new String[] {"aster.trainer.policy_version", "aster.trainer.job.running"}) {
+            registry.find(name).meters().forEach(registry::remove);
+        }
+        STEP_GAUGES.keySet().forEach(name -> registry.find(name).meters().forEach(registry::remove));
         Gauge.builder("aster.trainer.policy_version", policyVersion, AtomicLong::doubleValue)
                 .description("the last policy version the trainer published (POST /v1/weights)").register(registry);
         for (String kind : KINDS) {

@@ -42,11 +42,14 @@ class ConversationEncoderTest {
         ObjectNode conversation = TrainingData.conversations(1).getFirst();
         TrainingSequence seq = encoder.encode(conversation, "test");
 
-        // the tokens are the whole rendering, tokenized piece by piece at the assistant boundaries
+        // the tokens are the whole rendering (as vLLM renders it), tokenized piece by piece at the assistant starts
         String rendered = ChatTemplate.forModel(model).render(
-                List.of(JSON.convertValue(conversation.get("messages").get(0), ai.aster.protocol.openai.ChatMessage.class)),
-                null, true);
-        assertThat(tokenizer.decode(seq.tokens())).startsWith(rendered.substring(0, rendered.indexOf("<|im_end|>")));
+                JSON.convertValue(conversation.get("messages"),
+                        new com.fasterxml.jackson.core.type.TypeReference<List<ai.aster.protocol.openai.ChatMessage>>() { }),
+                JSON.convertValue(conversation.get("tools"),
+                        new com.fasterxml.jackson.core.type.TypeReference<List<ai.aster.protocol.openai.ToolDefinition>>() { }),
+                false);
+        assertThat(tokenizer.decode(seq.tokens())).isEqualTo(rendered);
 
         List<String> trainedRuns = runs(seq, true);
         assertThat(trainedRuns).hasSize(2);
