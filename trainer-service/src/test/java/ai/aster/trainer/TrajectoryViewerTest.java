@@ -213,6 +213,8 @@ class TrajectoryViewerTest {
             assertThat(((Number) width).intValue()).as("curve %s decoded as a PNG", img.getAttribute("data-curve"))
                     .isEqualTo(640);
         }
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+                browser.findElement(By.id("curves")));
         screenshot("ui-jobs.png");
     }
 

@@ -89,7 +89,10 @@ public final class TrainingCurves {
                     }
                 }
             }
-            write(folder.curve(name), chart(jobId + ": " + name, STEP_TIME.equals(name) ? "seconds" : name, series));
+            // a group with one series present (SFT's "policy" chart holds only entropy) is titled by that series
+            String yTitle = STEP_TIME.equals(name) ? "seconds"
+                    : series.size() == 1 ? series.keySet().iterator().next() : name;
+            write(folder.curve(name), chart(jobId + ": " + name, yTitle, series));
         }
     }
 

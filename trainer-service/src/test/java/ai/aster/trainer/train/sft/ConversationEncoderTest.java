@@ -57,7 +57,7 @@ class ConversationEncoderTest {
                 .contains("\"code\": \"print(3*4)\"").endsWith("<|im_end|>");
         assertThat(trainedRuns.get(1)).contains("The answer is \\boxed{12}.").endsWith("<|im_end|>");
         String untrained = String.join("|", runs(seq, false));
-        assertThat(untrained).contains("What is 3*4?").contains("<tool_response>\n12\n</tool_response>")
+        assertThat(untrained).contains("What is 3*4?").contains("<tool_response>\n12\n")
                 .contains("<|im_start|>assistant\n").doesNotContain("Let me compute").doesNotContain("boxed");
         assertThat(seq.lossMask()[0]).isFalse();
     }
