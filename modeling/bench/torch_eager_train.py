@@ -5,8 +5,8 @@ forward, token-mean cross-entropy over the loss mask, backward, clip_grad_norm_ 
 
 It loads the model once, prints "ready", then serves timing requests on stdin, so that the Java benchmark can
 interleave its steps with this one's on a machine shared with other work:
-    step BATCH LEN PROMPT   then a line of BATCH * LEN token ids  ->  "SECONDS LOSS" of one training step on those
-                            sequences, whose loss mask is 0 on the first PROMPT tokens and 1 after
+    step BATCH LEN PROMPT, then a line of BATCH * LEN token ids  ->  "SECONDS CPU_SECONDS LOSS": wall clock and process
+        CPU time of one training step on those sequences, whose loss mask is 0 on the first PROMPT tokens and 1 after
     quit
 usage: /usr/bin/python3 torch_eager_train.py MODEL_DIR [--threads N]
 Run with Debian's python3-torch (1.13) and OPENBLAS_NUM_THREADS=1 (see docs/benchmarks.md).
@@ -25,6 +25,7 @@ def step(model, params, optimizer, ids, prompt):
     mask = torch.zeros(batch, length - 1)
     mask[:, prompt - 1:] = 1  # target t+1 is trained when token t+1 is past the prompt
     start = time.perf_counter()
+    cpu = time.process_time()
     logits = model.forward(ids, [None] * model.layers, last_only=False)
     losses = F.cross_entropy(logits[:, :-1].reshape(-1, model.vocab), ids[:, 1:].reshape(-1), reduction="none")
     loss = (losses * mask.reshape(-1)).sum() / mask.sum()
@@ -33,7 +34,7 @@ def step(model, params, optimizer, ids, prompt):
     optimizer.step()
     optimizer.zero_grad()
     seconds = time.perf_counter() - start
-    return seconds, loss.item()
+    return seconds, time.process_time() - cpu, loss.item()
 
 
 def main():
@@ -62,8 +63,8 @@ def main():
             break
         batch, length, prompt = (int(p) for p in parts[1:4])
         ids = torch.tensor([int(t) for t in sys.stdin.readline().split()], dtype=torch.long).reshape(batch, length)
-        seconds, loss = step(model, params, optimizer, ids, prompt)
-        print(f"{seconds:.6f} {loss:.6f}", flush=True)
+        seconds, cpu, loss = step(model, params, optimizer, ids, prompt)
+        print(f"{seconds:.6f} {cpu:.6f} {loss:.6f}", flush=True)
 
 
 if __name__ == "__main__":
