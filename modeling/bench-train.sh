@@ -5,6 +5,8 @@
 # architecture and batch in the same run, then GRPO step time split into forward/backward and optimizer. See
 # docs/benchmarks.md "Training". Options go to TrainingBenchmark (--quick, --steps N, --warmup N, --grpo-steps N,
 # --batch N, --length N, --threads N: PyTorch threads of both sides, default 1); --no-torch skips the baseline.
+# Then the same SFT step as a user gets it: an SFT job (POST /v1/jobs) on the packaged trainer-service
+# (ai.aster.trainer.bench.SftJobBench, trainer-service's test classes); --no-job skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -18,10 +20,12 @@ java=("$JAVA_HOME/bin/java" -Dai.djl.offline=true --enable-native-access=ALL-UNN
 
 args=()
 torch=1
+job=1
 threads=0
 for a in "$@"; do
   case "$a" in
     --no-torch) torch=0 ;;
+    --no-job) job=0 ;;
     --threads) threads=1; args+=("$a") ;;
     *) args+=("$a") ;;
   esac
@@ -51,6 +55,19 @@ if [ "$torch" = 1 ]; then
 fi
 echo "load before: $(uptime)"
 "${java[@]}" ai.aster.modeling.bench.TrainingBenchmark "${args[@]}" | tee modeling/target/bench-train-last.txt
+if [ "$job" = 1 ]; then
+  V=0.1.0-SNAPSHOT
+  if [[ ! -f trainer-service/target/quarkus-app/quarkus-run.jar
+        || ! -f trainer-service/target/test-classes/ai/aster/trainer/bench/SftJobBench.class
+        || -n "$(find trainer-service/src modeling/src protocol/src grading/src -newer trainer-service/target/quarkus-app/quarkus-run.jar -type f -print -quit)" ]]; then
+    mvn -B -q -pl trainer-service -am package -DskipTests
+  fi
+  [[ -d local-kafka/target/lib ]] || mvn -B -q -pl local-kafka package -DskipTests
+  echo
+  (cd trainer-service && "$JAVA_HOME/bin/java" -Daster.kafka.lib=../local-kafka/target/lib \
+    -cp "target/test-classes:target/quarkus-app/lib/main/*:../local-kafka/target/local-kafka-$V.jar" \
+    ai.aster.trainer.bench.SftJobBench --model "../$model") | tee modeling/target/bench-train-job.txt
+fi
 echo "load after: $(uptime)"
 # the headline figure and ratio again, last
-if [ "$torch" = 1 ]; then tail -n 2 modeling/target/bench-train-last.txt; else tail -n 1 modeling/target/bench-train-last.txt; fi
+grep -E '^sft (tokens/s|ours)' modeling/target/bench-train-last.txt
