@@ -5,8 +5,8 @@
 # architecture and batch in the same run, then GRPO step time split into forward/backward and optimizer. See
 # docs/benchmarks.md "Training". Options go to TrainingBenchmark (--quick, --steps N, --warmup N, --grpo-steps N,
 # --batch N, --length N, --threads N: PyTorch threads of both sides, default 1); --no-torch skips the baseline.
-# Then the same SFT step as a user gets it: an SFT job (POST /v1/jobs) on the packaged trainer-service
-# (ai.aster.trainer.bench.SftJobBench, trainer-service's test classes); --no-job skips it.
+# With --job, then the same SFT step as a user gets it: an SFT job (POST /v1/jobs) on the packaged trainer-service
+# (ai.aster.trainer.bench.SftJobBench, trainer-service's test classes; it needs about 10 GB of memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -20,12 +20,12 @@ java=("$JAVA_HOME/bin/java" -Dai.djl.offline=true --enable-native-access=ALL-UNN
 
 args=()
 torch=1
-job=1
+job=0
 threads=0
 for a in "$@"; do
   case "$a" in
     --no-torch) torch=0 ;;
-    --no-job) job=0 ;;
+    --job) job=1 ;;
     --threads) threads=1; args+=("$a") ;;
     *) args+=("$a") ;;
   esac

@@ -18,8 +18,9 @@ import java.util.List;
 
 /**
  * The SFT figure of {@code ./aster bench train} as a user gets it: an SFT job ({@code POST /v1/jobs}, type sft) on
- * the packaged trainer-service, on a JSONL file of 8 tool-use conversations of up to 512 tokens, batch 8 in one
- * micro-batch, no weight sync. The wall time of a step is the time between its record and the previous one in
+ * the packaged trainer-service, on a JSONL file of 8 tool-use conversations (Qwen3's template with the tool
+ * definitions in the system prompt: somewhat over 512 byte-level tokens each), batch 8 in one micro-batch, no
+ * weight sync. The job reports the tokens it trains on (the assistant's), so this figure is trained tokens/s. The wall time of a step is the time between its record and the previous one in
  * {@code GET /v1/jobs/{id}/steps} (polled every 100 ms): everything the job does around {@code sftStep} counts (the
  * step log, metrics, PNG curves). The first step is a warm-up and the last one carries the final checkpoint: both
  * are left out; the median of the others counts. The service runs with its own settings (PyTorch's default
@@ -57,7 +58,7 @@ public final class SftJobBench {
         config.put("model", model.toString());
         config.putObject("data").put("jsonl", data.toAbsolutePath().toString());
         config.put("steps", steps).put("batch_size", BATCH).put("micro_batch_size", BATCH).put("lr", 1e-5)
-                .put("max_seq_len", 512).put("checkpoint_every", 1000).put("sync_weights", false);
+                .put("checkpoint_every", 1000).put("sync_weights", false);
         ObjectNode body = JSON.createObjectNode().put("type", "sft");
         body.set("config", config);
 
@@ -122,7 +123,7 @@ public final class SftJobBench {
         }
     }
 
-    /** A tool-use conversation of about 500 byte-level tokens: question, code call, its output, a worked answer. */
+    /** A tool-use conversation: question, code call, its output, a worked answer. */
     private static ObjectNode conversation(int i) {
         int a = 13 + i;
         int b = 29 + 3 * i;
