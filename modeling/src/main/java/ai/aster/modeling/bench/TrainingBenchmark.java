@@ -90,6 +90,10 @@ public final class TrainingBenchmark {
             throw new IllegalArgumentException("need --batch >= 1, --length > " + (PROMPT + 1)
                     + ", --steps >= 1, --warmup >= 0, --grpo-steps >= 0");
         }
+        if (grpoSteps > 0 && batch < 2) {
+            throw new IllegalArgumentException("the GRPO group needs --batch >= 2 (a group of one has no advantage),"
+                    + " or --grpo-steps 0");
+        }
         boolean temporary = dir == null;
         if (temporary) {
             dir = Files.createTempDirectory("aster-bench-train");
