@@ -249,14 +249,22 @@ public class ChatCompletionRoutes {
         @Override
         public TrajectoryEvents events(int choice) {
             return new TrajectoryEvents() {
+                // the per-token events: framed once per choice, only the delta is written per token
+                private final DeltaEvent reasoning = new DeltaEvent(json, chunk(List.of(new ChatCompletionChunk.Choice(
+                        choice, new ChatMessage(null, null, null, DeltaEvent.MARK, null, null, null), null)), null,
+                        null));
+                private final DeltaEvent content = new DeltaEvent(json, chunk(List.of(new ChatCompletionChunk.Choice(
+                        choice, new ChatMessage(null, DeltaEvent.MARK, null, null, null, null, null), null)), null,
+                        null));
+
                 @Override
                 public void reasoning(String delta) {
-                    send(choice, new ChatMessage(null, null, null, delta, null, null, null));
+                    writer.send(reasoning.event(delta));
                 }
 
                 @Override
                 public void content(String delta) {
-                    send(choice, new ChatMessage(null, delta, null, null, null, null, null));
+                    writer.send(content.event(delta));
                 }
 
                 @Override
