@@ -32,6 +32,7 @@ import java.io.IOException;
 @ApplicationScoped
 public class InternalHttp {
 
+    private final Vertx vertx;
     private final HttpClient http;
     private final ObjectMapper json;
     private final OpenTelemetry openTelemetry;
@@ -39,6 +40,7 @@ public class InternalHttp {
 
     public InternalHttp(Vertx vertx, GatewayConfig config, ObjectMapper json, OpenTelemetry openTelemetry,
             InternalAuth auth) {
+        this.vertx = vertx;
         this.json = json;
         this.openTelemetry = openTelemetry;
         this.auth = auth;
@@ -71,7 +73,10 @@ public class InternalHttp {
                     }
                 }
             });
-            http.request(options).compose(request -> {
+            // issued from an event loop: the response's body handler is then set before any of the body is read
+            // (from the caller's virtual thread, a fast answer's body could arrive before it, and be lost)
+            io.vertx.core.Context context = vertx.getOrCreateContext();
+            context.runOnContext(ignored -> http.request(options).compose(request -> {
                 synchronized (sent) {
                     sent[0] = request;
                 }
@@ -102,7 +107,7 @@ public class InternalHttp {
                 } else {
                     emitter.fail(result.cause());
                 }
-            });
+            }));
         });
     }
 
