@@ -23,14 +23,22 @@ final class DeltaEvent {
     private final String prefix; // "data: {...\"content\":" ; null when the frame cannot be reused
     private final String suffix; // "},...}\n\n"
 
-    DeltaEvent(ObjectMapper json, Object template) {
+    /** Whether {@code json} escapes strings as the plain encoder does (no non-ASCII or slash escaping configured). */
+    static boolean plainEscaping(ObjectMapper json) {
+        try {
+            return json.writeValueAsString(PROBE).equals(quoted(PROBE));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /** @param plainEscaping {@link #plainEscaping(ObjectMapper)} of {@code json} */
+    DeltaEvent(ObjectMapper json, Object template, boolean plainEscaping) {
         this.json = json;
         this.template = template;
         String whole = "data: " + write(template) + "\n\n";
         String quotedMark = quoted(MARK);
         int at = whole.lastIndexOf(quotedMark);
-        // the mapper escapes strings as the plain encoder does (no non-ASCII or slash escaping configured)
-        boolean plainEscaping = write(PROBE).equals(quoted(PROBE));
         if (at >= 0 && plainEscaping) {
             prefix = whole.substring(0, at + 1);
             suffix = whole.substring(at + quotedMark.length() - 1);

@@ -22,7 +22,8 @@ class DeltaEventTest {
         for (ObjectMapper json : List.of(new ObjectMapper(),
                 JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build())) {
             for (boolean reasoning : List.of(true, false)) {
-                DeltaEvent frame = new DeltaEvent(json, chunk(2, reasoning, DeltaEvent.MARK));
+                DeltaEvent frame = new DeltaEvent(json, chunk(2, reasoning, DeltaEvent.MARK),
+                        DeltaEvent.plainEscaping(json));
                 for (String text : TEXTS) {
                     assertEquals("data: " + json.writeValueAsString(chunk(2, reasoning, text)) + "\n\n",
                             frame.event(text), text);
