@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +20,8 @@ import org.jboss.logging.Logger;
  * from (the header names of SmallRye's own dead-letter strategy), and waits until the broker has it, so that the
  * original's offset is committed only after its copy is safe.
  */
+// created at start, so that its meters are on /q/metrics from the first scrape (observability/README.md)
+@Startup
 @ApplicationScoped
 public class KafkaDeadLetters implements DeadLetters {
 

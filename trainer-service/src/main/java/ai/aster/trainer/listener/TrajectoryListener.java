@@ -6,6 +6,7 @@ import ai.aster.trainer.service.TrajectoryIngest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Blocking;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import org.jboss.logging.Logger;
  * because storing is an upsert by id. While the database is unreachable the same batch is retried with a growing
  * pause; the consumer never stops.
  */
+// created at start, so that its meters are on /q/metrics from the first scrape (observability/README.md)
+@Startup
 @ApplicationScoped
 public class TrajectoryListener {
 

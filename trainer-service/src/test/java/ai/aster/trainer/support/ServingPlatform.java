@@ -153,7 +153,7 @@ public final class ServingPlatform implements AutoCloseable {
                 .toAbsolutePath());
     }
 
-    private static Path packagedJar(String module) {
+    static Path packagedJar(String module) {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             Path jar = d.resolve(module + "/target/quarkus-app/quarkus-run.jar");
             if (Files.isRegularFile(jar)) {
@@ -164,11 +164,11 @@ public final class ServingPlatform implements AutoCloseable {
                 + "(the reactor packages it before trainer-service)");
     }
 
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
