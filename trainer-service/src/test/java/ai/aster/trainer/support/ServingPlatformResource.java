@@ -3,10 +3,7 @@ package ai.aster.trainer.support;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/**
- * Starts the {@link ServingPlatform} for a test and points trainer-service's evaluation jobs, Kafka and training
- * checkpoints (the model service's checkpoint root) at it.
- */
+/** Starts the {@link ServingPlatform} for a test and points trainer-service's evaluation jobs and Kafka at it. */
 public class ServingPlatformResource implements QuarkusTestResourceLifecycleManager {
 
     private ServingPlatform platform;
@@ -19,8 +16,7 @@ public class ServingPlatformResource implements QuarkusTestResourceLifecycleMana
         return Map.of("aster.trainer.eval.endpoint", platform.endpoint(),
                 "aster.trainer.eval.api-key", ServingPlatform.API_KEY,
                 "kafka.bootstrap.servers", platform.kafkaBootstrapServers(),
-                "aster.trainer.db.data-dir", "target/postgres-eval-e2e",
-                "aster.trainer.checkpoint-root", platform.checkpointRoot().toString());
+                "aster.trainer.db.data-dir", "target/postgres-eval-e2e");
     }
 
     @Override

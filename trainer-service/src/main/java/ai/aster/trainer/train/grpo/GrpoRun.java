@@ -101,7 +101,9 @@ final class GrpoRun implements TrainingRun {
                 }
                 StepMetrics step = trainer.grpoStep(trainable);
                 long syncStart = System.nanoTime();
-                if (trainer.step() % config.checkpointEvery() == 0 || trainer.step() == config.steps()) {
+                // the last step, and the step a cancel ends on, are always saved: nothing trained is lost
+                if (trainer.step() % config.checkpointEvery() == 0 || trainer.step() == config.steps()
+                        || context.cancelled()) {
                     OptionalLong synced = context.checkpoint(trainer);
                     if (synced.isPresent()) {
                         version = synced;

@@ -73,8 +73,10 @@ class GrpoEndToEndTest {
         long warmVersion = warmStart(warm);
         assertThat(policyVersion()).isEqualTo(warmVersion);
 
+        // an id of its own: the store's database folder outlives a test run
+        String problemId = "grpo-e2e-" + System.nanoTime();
         Path prompts = root.resolve("prompts.jsonl");
-        Files.writeString(prompts, json.writeValueAsString(Map.of("id", "grpo-e2e", "problem", PROBLEM,
+        Files.writeString(prompts, json.writeValueAsString(Map.of("id", problemId, "problem", PROBLEM,
                 "answer", "5")) + "\n");
         ObjectNode config = json.createObjectNode();
         config.put("model", warm.toString());
@@ -107,7 +109,7 @@ class GrpoEndToEndTest {
             assertThat(step.toolCallsHistogram().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(N);
 
             // the rollouts are in the store as source=rollout, graded against the reference answer
-            List<TrajectorySummary> stored = trajectories.list(new TrajectoryQuery("rollout", "grpo-e2e", null,
+            List<TrajectorySummary> stored = trajectories.list(new TrajectoryQuery("rollout", problemId, null,
                     null, null, null, null, null, null, null, null, 100)).data();
             assertThat(stored).hasSize(N);
             assertThat(stored).allSatisfy(t -> {
@@ -189,7 +191,11 @@ class GrpoEndToEndTest {
 
     /** The prompt's token ids exactly as the gateway renders them for a rollout (tools included). */
     private List<Integer> renderedPrompt() throws Exception {
-        String body = json.writeValueAsString(Map.of("model", "aster", "max_tokens", 1, "max_tool_calls",
+        HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create(platform.endpoint() + "/models"))
+                .header("Authorization", "Bearer " + ServingPlatform.API_KEY).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String model = json.readTree(models.body()).path("data").get(0).path("id").asText();
+        String body = json.writeValueAsString(Map.of("model", model, "max_tokens", 1, "max_tool_calls",
                 MAX_TOOL_CALLS, "messages", List.of(Map.of("role", "user", "content",
                         PROBLEM + ChatEndpoint.PROMPT_SUFFIX))));
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(platform.endpoint()

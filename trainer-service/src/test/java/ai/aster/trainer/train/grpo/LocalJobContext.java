@@ -37,6 +37,8 @@ final class LocalJobContext implements JobContext, AutoCloseable {
     final List<Path> checkpoints = new ArrayList<>();
     private final List<Qwen3Model> models = new ArrayList<>();
     volatile boolean cancel;
+    /** When set, the job is cancelled once this many steps have finished (as a DELETE between steps). */
+    volatile int cancelAfterSteps = Integer.MAX_VALUE;
 
     /** {@code modelService} null: checkpoints are written but not loaded anywhere. */
     LocalJobContext(String jobId, Path directory, URI modelService, String internalToken) {
@@ -71,6 +73,9 @@ final class LocalJobContext implements JobContext, AutoCloseable {
     @Override
     public void stepFinished(StepRecord record) {
         steps.add(record);
+        if (steps.size() >= cancelAfterSteps) {
+            cancel = true;
+        }
     }
 
     @Override
