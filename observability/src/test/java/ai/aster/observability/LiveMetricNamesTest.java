@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Every metric name a dashboard or an alert rule reads is on the live services' /q/metrics after real requests have
  * gone through the platform (a chat completion through the gateway, streamed and not, and a code execution). Two
  * kinds of names are not looked for there: {@code up}, which Prometheus itself writes for every scrape, and the
- * aster_trainer_* contract ({@link TrainerContractTest}; trainer-service is not built yet).
+ * aster_trainer_* contract ({@link TrainerContractTest}; this test does not start trainer-service, whose
+ * TrainingJobsTest checks that the live trainer exports every name of that contract).
  */
 class LiveMetricNamesTest {
 

@@ -11,9 +11,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * trainer-service is not built yet: the aster_trainer_* names the training dashboard and rules use are a contract,
- * written down in one place (observability/README.md, section "trainer-service metrics"). Every such name used must
- * be listed there, and every listed name used, so the list is exactly what the trainer has to export.
+ * The aster_trainer_* names the training dashboard and rules use are a contract, written down in one place
+ * (observability/README.md, section "trainer-service metrics"). Every such name used must be listed there, and every
+ * listed name used, so the list is exactly what the trainer has to export (trainer-service's TrainingJobsTest checks
+ * that its live /q/metrics has each of them).
  */
 class TrainerContractTest {
 

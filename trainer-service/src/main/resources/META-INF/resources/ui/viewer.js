@@ -1,4 +1,4 @@
-// The trajectory viewer: vanilla JS over the trainer's own REST API (/v1/trajectories, /v1/stats). No build step,
+// The trajectory viewer: vanilla JS over the trainer's own REST API (/v1/trajectories, /v1/stats, /v1/jobs). No build step,
 // nothing fetched from elsewhere. Every value from the store is written with textContent, never as HTML.
 'use strict';
 
@@ -52,7 +52,7 @@ function el(tag, attrs, ...children) {
 }
 
 function showOnly(id) {
-  for (const s of ['login', 'list', 'detail']) $(s).hidden = s !== id;
+  for (const s of ['login', 'list', 'detail', 'jobs']) $(s).hidden = s !== id;
   $('error').hidden = true;
   $('forget').hidden = id === 'login';
 }
@@ -222,11 +222,81 @@ async function loadDetail(id) {
   }
 }
 
+// ---- training jobs ----------------------------------------------------------------------------------------------
+
+function num(v, digits) { return typeof v === 'number' ? v.toFixed(digits) : '–'; }
+
+async function loadJobs(selected) {
+  const body = $('jobs-table').tBodies[0];
+  $('jobs-table').dataset.loaded = 'false';
+  $('jobs-status').textContent = 'Loading…';
+  try {
+    const { data } = await api('/v1/jobs');
+    body.replaceChildren(...data.map((j) => {
+      const m = (j.last && j.last.metrics) || {};
+      const tr = el('tr', { 'data-id': j.id, class: j.id === selected ? 'selected' : '' },
+          el('td', { class: 'mono' }, j.id), el('td', {}, j.type),
+          el('td', {}, el('span', { class: 'job-status ' + j.status }, j.status)),
+          el('td', {}, j.step + ' / ' + j.total_steps), el('td', {}, num(m.loss, 4)), el('td', {}, num(m.reward_mean, 3)),
+          el('td', {}, fmt(j.policy_version)), el('td', {}, j.created_at ? new Date(j.created_at).toLocaleString() : '–'),
+          el('td', { class: 'error-cell' }, fmt(j.error)));
+      tr.addEventListener('click', () => { location.hash = '#/jobs/' + encodeURIComponent(j.id); });
+      return tr;
+    }));
+    $('jobs-status').textContent = data.length === 0 ? 'No training jobs yet (./aster train sft --config FILE).'
+        : data.length + ' jobs; click one for its curves';
+    $('jobs-table').dataset.loaded = 'true';
+  } catch (e) {
+    $('jobs-status').textContent = '';
+    showError(e);
+  }
+}
+
+// A curve is behind the token like every API path: fetched with it, shown from a blob URL.
+async function curveImage(jobId, name) {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch('/v1/jobs/' + encodeURIComponent(jobId) + '/curves/' + encodeURIComponent(name) + '.png',
+      { headers: { Authorization: 'Bearer ' + token } });
+  if (!response.ok) return el('p', { class: 'muted' }, name + ': not drawn yet');
+  const img = el('img', { class: 'curve', alt: name, 'data-curve': name });
+  const loaded = new Promise((resolve) => { img.onload = resolve; img.onerror = resolve; });
+  img.src = URL.createObjectURL(await response.blob());
+  await loaded;
+  return el('figure', {}, img, el('figcaption', {}, name + '.png'));
+}
+
+async function loadJob(id) {
+  const root = $('job-detail');
+  root.dataset.loaded = 'false';
+  try {
+    const j = await api('/v1/jobs/' + encodeURIComponent(id));
+    const m = (j.last && j.last.metrics) || {};
+    const figures = await Promise.all((j.curves || []).map((name) => curveImage(j.id, name)));
+    root.replaceChildren(card('Job ' + j.id, meta([
+          ['type', j.type], ['status', j.status], ['step', j.step + ' / ' + j.total_steps],
+          ['loss', num(m.loss, 4)], ['policy version', fmt(j.policy_version)], ['folder', j.folder],
+          ['error', fmt(j.error)]])),
+        card('Curves', el('div', { class: 'curves', id: 'curves' }, ...figures)));
+    root.dataset.loaded = 'true';
+  } catch (e) {
+    root.replaceChildren();
+    showError(e);
+  }
+}
+
 // ---- routing -----------------------------------------------------------------------------------------------------
 
 function route() {
   takeTokenFromFragment();
   if (!sessionStorage.getItem(TOKEN_KEY)) { showLogin(); return; }
+  const job = location.hash.match(/^#\/jobs(?:\/(.+))?$/);
+  if (job) {
+    showOnly('jobs');
+    const id = job[1] ? decodeURIComponent(job[1]) : null;
+    loadJobs(id);
+    if (id) loadJob(id); else $('job-detail').replaceChildren();
+    return;
+  }
   const m = location.hash.match(/^#\/t\/(.+)$/);
   if (m) {
     showOnly('detail');

@@ -176,6 +176,45 @@ class TrajectoryViewerTest {
         screenshot("ui-tokens.png");
     }
 
+    /** A real SFT job (tiny ModelInit model, JSONL data): its row in the jobs list and its PNG curves. */
+    @Test
+    void theTrainingJobsSectionShowsAJobAndItsCurves() throws IOException {
+        Path model = ai.aster.trainer.support.TrainingData.model(Path.of("target/models/sft-viewer"));
+        Path data = ai.aster.trainer.support.TrainingData.jsonl(Path.of("target/sft-data/viewer-" + run + ".jsonl"),
+                ai.aster.trainer.support.TrainingData.conversations(2));
+        String id = "viewer-" + run;
+        given().header("Authorization", "Bearer " + TOKEN).contentType("application/json")
+                .body(Map.of("type", "sft", "id", id, "config", Map.of("model", model.toAbsolutePath().toString(),
+                        "data", Map.of("jsonl", data.toAbsolutePath().toString()), "steps", 3, "batch_size", 2,
+                        "lr", 0.01)))
+                .post("/v1/jobs").then().statusCode(202);
+        await().atMost(LONG).until(() -> given().header("Authorization", "Bearer " + TOKEN).get("/v1/jobs/" + id)
+                .jsonPath().getString("status").equals("succeeded"));
+        List<String> curves = given().header("Authorization", "Bearer " + TOKEN).get("/v1/jobs/" + id).jsonPath()
+                .getList("curves", String.class);
+        assertThat(curves).contains("loss", "grad_norm", "lr");
+
+        browser.get(ui + "#token=" + TOKEN);
+        browser.findElement(By.id("nav-jobs")).click();
+        new WebDriverWait(browser, LONG).until(ExpectedConditions.attributeToBe(By.id("jobs-table"), "data-loaded",
+                "true"));
+        WebElement row = browser.findElement(By.cssSelector("#jobs-table tr[data-id='" + id + "']"));
+        assertThat(row.getText()).contains("sft").contains("succeeded").contains("3 / 3");
+        row.click();
+        new WebDriverWait(browser, LONG).until(ExpectedConditions.attributeToBe(By.id("job-detail"), "data-loaded",
+                "true"));
+        assertThat(browser.findElement(By.id("job-detail")).getText()).contains("Job " + id).contains("succeeded");
+        List<WebElement> images = browser.findElements(By.cssSelector("#curves img"));
+        assertThat(images.stream().map(i -> i.getAttribute("data-curve")).toList()).isEqualTo(curves);
+        for (WebElement img : images) {
+            Object width = ((org.openqa.selenium.JavascriptExecutor) browser)
+                    .executeScript("return arguments[0].naturalWidth;", img);
+            assertThat(((Number) width).intValue()).as("curve %s decoded as a PNG", img.getAttribute("data-curve"))
+                    .isEqualTo(640);
+        }
+        screenshot("ui-jobs.png");
+    }
+
     @Test
     void withoutATokenThePageAsksForOneAndAWrongOneIsSaidSo() {
         given().redirects().follow(false).get("/ui").then().statusCode(302);

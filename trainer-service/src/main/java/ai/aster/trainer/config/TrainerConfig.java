@@ -25,6 +25,24 @@ public interface TrainerConfig {
 
     interface Trainer {
         Db db();
+
+        /**
+         * Training jobs ({@code POST /v1/jobs}): each job's folder is {@code <checkpoint-root>/<job id>/}. The same
+         * root as model-service's {@code aster.model.checkpoint-root}, which confines {@code POST /v1/weights} to it,
+         * so the checkpoints written here can be hot-reloaded.
+         */
+        @WithDefault(".aster/checkpoints")
+        String checkpointRoot();
+
+        /** model-service, which a job with {@code sync_weights: true} asks to load each checkpoint. */
+        @WithDefault("http://127.0.0.1:8081")
+        String modelEndpoint();
+
+        /**
+         * PyTorch intra-op threads for training (process-wide); unset keeps PyTorch's default (one per core). On a
+         * CPU shared with other busy processes 1 is much faster.
+         */
+        Optional<Integer> computeThreads();
     }
 
     interface Db {

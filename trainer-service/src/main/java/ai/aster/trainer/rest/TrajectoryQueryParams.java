@@ -18,9 +18,8 @@ public class TrajectoryQueryParams {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 1000;
-    private static final Set<String> SOURCES = Set.of("api", "rollout", "eval");
-    private static final Set<String> FINISH_REASONS = Set.of("stop", "length", "max_tool_calls", "deadline", "error",
-            "tool_calls");
+    private static final Set<String> SOURCES = TrajectoryQuery.SOURCES;
+    private static final Set<String> FINISH_REASONS = TrajectoryQuery.FINISH_REASONS;
 
     @QueryParam("source") String source;
     @QueryParam("problem_id") String problemId;

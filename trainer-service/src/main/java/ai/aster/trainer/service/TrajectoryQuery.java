@@ -1,6 +1,7 @@
 package ai.aster.trainer.service;
 
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Filters and page of {@code GET /v1/trajectories}; null means "any". Pages walk newest first by
@@ -18,4 +19,11 @@ public record TrajectoryQuery(
         Boolean correct,
         Instant since,
         PageCursor after,
-        int limit) {}
+        int limit) {
+
+    /** The values of the {@code source} filter. */
+    public static final Set<String> SOURCES = Set.of("api", "rollout", "eval");
+    /** The values of the {@code finish_reason} filter. */
+    public static final Set<String> FINISH_REASONS = Set.of("stop", "length", "max_tool_calls", "deadline", "error",
+            "tool_calls");
+}

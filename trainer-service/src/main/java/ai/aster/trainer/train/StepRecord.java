@@ -1,5 +1,7 @@
 package ai.aster.trainer.train;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Map;
 
 /**
@@ -17,6 +19,7 @@ import java.util.Map;
  *                           {@code optimizer}, {@code weights_sync} (SFT has no rollout or reward)
  * @param toolCallsHistogram GRPO: trajectories by tool-call count in this step's rollouts; empty for SFT
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class) // steps.jsonl and the API: total_steps, ...
 public record StepRecord(int step, int totalSteps, Map<String, Double> metrics, Map<String, Double> seconds,
         Map<Integer, Integer> toolCallsHistogram) {
 

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServingPlatform implements AutoCloseable {
 
     public static final String API_KEY = "sk-eval-test";
-    public static final String INTERNAL_TOKEN = "eval-test-internal-token";
+    /** The trainer's test-profile token too, so the trainer under test may call the platform's model service. */
+    public static final String INTERNAL_TOKEN = "test-internal-token";
 
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
@@ -172,7 +173,7 @@ public final class ServingPlatform implements AutoCloseable {
                 .toAbsolutePath());
     }
 
-    private static Path packagedJar(String module) {
+    static Path packagedJar(String module) {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             Path jar = d.resolve(module + "/target/quarkus-app/quarkus-run.jar");
             if (Files.isRegularFile(jar)) {
@@ -183,11 +184,11 @@ public final class ServingPlatform implements AutoCloseable {
                 + "(the reactor packages it before trainer-service)");
     }
 
-    private static String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

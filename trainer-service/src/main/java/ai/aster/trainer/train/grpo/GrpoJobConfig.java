@@ -1,21 +1,19 @@
 package ai.aster.trainer.train.grpo;
 
 import ai.aster.trainer.service.InvalidRequestException;
+import ai.aster.trainer.train.JobConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * A {@code type: grpo} job's {@code config}, validated; the keys, defaults and their meaning are the table in
- * docs/training.md ("GRPO"). Every bad value throws {@link InvalidRequestException} naming the key.
+ * docs/training.md ("GRPO"). Every bad value, and an unknown key, throws {@link InvalidRequestException} naming the
+ * field by its path ({@code config.steps}, {@code config.overlong.buffer}), as the job framework's {@link JobConfig}.
  *
  * @param gateway     the OpenAI-compatible endpoint rollouts go to; null = aster.trainer.eval.endpoint
  * @param concurrency requests in flight at once (each asks for {@code rolloutsPerPrompt} choices); 0 = the
@@ -40,214 +38,86 @@ public record GrpoJobConfig(Path model, PromptFile prompts, int steps, int promp
             "clip_low", "clip_high", "dual_clip", "tis_cap", "checkpoint_every", "sync_weights", "seed",
             "store_timeout");
 
-    public static GrpoJobConfig parse(JsonNode config) {
-        if (config == null || !config.isObject()) {
-            throw new InvalidRequestException("'config' must be an object (the GRPO job's settings)", "config");
+    public static GrpoJobConfig parse(JsonNode node) {
+        JobConfig c = JobConfig.of(node).onlyKeys(KEYS);
+        Path model = c.existingPath("model", true);
+        PromptFile prompts = prompts(c);
+        int steps = c.integer("steps", -1, 1);
+        if (steps < 1) {
+            throw new InvalidRequestException(c.name("steps") + " is required (an integer >= 1)", c.name("steps"));
         }
-        List<String> unknown = new ArrayList<>();
-        for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!KEYS.contains(name)) {
-                unknown.add(name);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new InvalidRequestException("unknown GRPO config key '" + unknown.get(0) + "' (known: "
-                    + String.join(", ", KEYS.stream().sorted().toList()) + ")", unknown.get(0));
-        }
-        Path model = Path.of(requiredText(config, "model"));
-        if (!Files.isDirectory(model)) {
-            throw new InvalidRequestException("model: no such model folder: " + model
-                    + " (a folder made by ./aster model init, or an SFT job's checkpoint)", "model");
-        }
-        PromptFile prompts = prompts(config.get("prompts"));
-        int steps = integer(config, "steps", -1, 1);
-        int perStep = integer(config, "prompts_per_step", 8, 1);
-        int n = integer(config, "rollouts_per_prompt", 16, 2);
-        int maxToolCalls = integer(config, "max_tool_calls", 50, 0);
-        double temperature = number(config, "temperature", 1.0);
-        if (!(temperature > 0 && temperature <= 2)) {
-            throw new InvalidRequestException("temperature must be greater than 0 and at most 2 (rollouts sample)",
-                    "temperature");
-        }
-        double topP = number(config, "top_p", 1.0);
-        if (!(topP > 0 && topP <= 1)) {
-            throw new InvalidRequestException("top_p must be greater than 0 and at most 1", "top_p");
-        }
-        Integer maxTokens = config.hasNonNull("max_tokens") ? integer(config, "max_tokens", 0, 1) : null;
-        String systemPrompt = optionalText(config, "system_prompt");
+        int perStep = c.integer("prompts_per_step", 8, 1);
+        int n = c.integer("rollouts_per_prompt", 16, 2);
+        int maxToolCalls = c.integer("max_tool_calls", 50, 0);
+        double temperature = c.number("temperature", 1.0, Double.MIN_VALUE, 2);
+        double topP = c.number("top_p", 1.0, Double.MIN_VALUE, 1);
+        Integer maxTokens = c.optionalInt("max_tokens", 1);
+        String systemPrompt = c.string("system_prompt", null);
         URI gateway = null;
-        String gatewayText = optionalText(config, "gateway");
-        if (gatewayText != null) {
+        if (c.has("gateway")) {
             try {
-                gateway = URI.create(gatewayText);
+                gateway = URI.create(c.string("gateway"));
             } catch (IllegalArgumentException e) {
                 gateway = null;
             }
             if (gateway == null || gateway.getScheme() == null || !gateway.getScheme().startsWith("http")) {
-                throw new InvalidRequestException("gateway must be an http(s) URL such as http://127.0.0.1:8080/v1",
-                        "gateway");
+                throw new InvalidRequestException(c.name("gateway") + " must be an http(s) URL such as "
+                        + "http://127.0.0.1:8080/v1", c.name("gateway"));
             }
         }
-        int concurrency = config.hasNonNull("concurrency") ? integer(config, "concurrency", 0, 1) : 0;
-        OverlongShaping overlong = overlong(config.get("overlong"), maxTokens);
-        double lr = number(config, "lr", 1e-6);
-        if (!(lr > 0)) {
-            throw new InvalidRequestException("lr must be greater than 0", "lr");
-        }
-        double minLr = number(config, "min_lr", lr);
-        if (!(minLr >= 0 && minLr <= lr)) {
-            throw new InvalidRequestException("min_lr must be between 0 and lr", "min_lr");
-        }
-        int warmup = integer(config, "warmup_steps", 0, 0);
+        int concurrency = c.integer("concurrency", 0, 1);
+        OverlongShaping overlong = c.has("overlong") ? overlong(c, maxTokens) : null;
+        double lr = c.number("lr", 1e-6, Double.MIN_VALUE, 1);
+        double minLr = c.number("min_lr", lr, 0, lr);
+        int warmup = c.integer("warmup_steps", 0, 0);
         if (warmup > steps) {
-            throw new InvalidRequestException("warmup_steps must be at most steps (" + steps + ")", "warmup_steps");
+            throw new InvalidRequestException(c.name("warmup_steps") + " must be at most steps (" + steps + ")",
+                    c.name("warmup_steps"));
         }
-        int micro = integer(config, "micro_batch_size", 4, 1);
-        double maxGradNorm = positive(config, "max_grad_norm", 1.0);
-        double weightDecay = number(config, "weight_decay", 0.01);
-        if (!(weightDecay >= 0)) {
-            throw new InvalidRequestException("weight_decay must be 0 or more", "weight_decay");
-        }
-        double clipLow = number(config, "clip_low", 0.2);
-        if (!(clipLow > 0 && clipLow < 1)) {
-            throw new InvalidRequestException("clip_low must be between 0 and 1 (exclusive)", "clip_low");
-        }
-        double clipHigh = positive(config, "clip_high", 0.28);
-        double dualClip = number(config, "dual_clip", 3.0);
-        if (!(dualClip > 1)) {
-            throw new InvalidRequestException("dual_clip must be greater than 1", "dual_clip");
-        }
-        double tisCap = positive(config, "tis_cap", 2.0);
-        int checkpointEvery = integer(config, "checkpoint_every", 1, 1);
-        boolean sync = bool(config, "sync_weights", true);
-        long seed = config.has("seed") ? longValue(config, "seed") : 0L;
-        Duration storeTimeout = duration(config, "store_timeout", Duration.ofMinutes(2));
+        int micro = c.integer("micro_batch_size", 4, 1);
+        double maxGradNorm = c.number("max_grad_norm", 1.0, Double.MIN_VALUE, 1e6);
+        double weightDecay = c.number("weight_decay", 0.01, 0, 1);
+        double clipLow = c.number("clip_low", 0.2, Double.MIN_VALUE, Math.nextDown(1.0));
+        double clipHigh = c.number("clip_high", 0.28, Double.MIN_VALUE, 1e6);
+        double dualClip = c.number("dual_clip", 3.0, Math.nextUp(1.0), 1e6);
+        double tisCap = c.number("tis_cap", 2.0, Double.MIN_VALUE, 1e6);
+        int checkpointEvery = c.integer("checkpoint_every", 1, 1);
+        boolean sync = c.bool("sync_weights", true);
+        int seed = c.integer("seed", 0, 0);
+        Duration storeTimeout = c.has("store_timeout") ? duration(c, "store_timeout") : Duration.ofMinutes(2);
         return new GrpoJobConfig(model, prompts, steps, perStep, n, maxToolCalls, temperature, topP, maxTokens,
                 systemPrompt, gateway, concurrency, overlong, lr, minLr, warmup, micro, maxGradNorm, weightDecay,
                 clipLow, clipHigh, dualClip, tisCap, checkpointEvery, sync, seed, storeTimeout);
     }
 
-    private static PromptFile prompts(JsonNode node) {
-        if (node == null || !node.isObject() || node.size() != 1
-                || !(node.hasNonNull("jsonl") || node.hasNonNull("parquet"))) {
-            throw new InvalidRequestException("prompts must be {\"jsonl\": PATH} ({id, problem, answer} a line) or "
-                    + "{\"parquet\": PATH} (verl RL rows: prompt, reward_model.ground_truth)", "prompts");
+    private static PromptFile prompts(JobConfig c) {
+        JobConfig p = c.object("prompts").onlyKeys(Set.of("jsonl", "parquet"));
+        if (p.has("jsonl") == p.has("parquet")) {
+            throw new InvalidRequestException(c.name("prompts") + " must be {\"jsonl\": PATH} ({id, problem, answer} "
+                    + "a line) or {\"parquet\": PATH} (verl RL rows: prompt, reward_model.ground_truth)",
+                    c.name("prompts"));
         }
-        Format format = node.hasNonNull("jsonl") ? Format.JSONL : Format.PARQUET;
-        JsonNode path = node.get(format.name().toLowerCase(Locale.ROOT));
-        if (!path.isTextual() || path.asText().isBlank()) {
-            throw new InvalidRequestException("prompts." + format.name().toLowerCase(Locale.ROOT)
-                    + " must be a file path", "prompts");
-        }
-        return new PromptFile(format, Path.of(path.asText()));
+        Format format = p.has("jsonl") ? Format.JSONL : Format.PARQUET;
+        return new PromptFile(format, p.existingPath(format.name().toLowerCase(Locale.ROOT), false));
     }
 
-    private static OverlongShaping overlong(JsonNode node, Integer maxTokens) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw new InvalidRequestException("overlong must be {\"buffer\": TOKENS, \"penalty\": FACTOR}",
-                    "overlong");
-        }
+    private static OverlongShaping overlong(JobConfig c, Integer maxTokens) {
+        JobConfig o = c.object("overlong").onlyKeys(Set.of("buffer", "penalty"));
         if (maxTokens == null) {
-            throw new InvalidRequestException("overlong shaping needs max_tokens (the budget it ramps up to)",
-                    "overlong");
+            throw new InvalidRequestException(c.name("overlong") + " needs max_tokens (the budget its penalty ramps "
+                    + "up to)", c.name("overlong"));
         }
-        JsonNode buffer = node.get("buffer");
-        JsonNode penalty = node.get("penalty");
-        if (buffer == null || !buffer.canConvertToInt() || !buffer.isIntegralNumber()) {
-            throw new InvalidRequestException("overlong.buffer must be a whole number of tokens", "overlong");
+        int buffer = o.integer("buffer", -1, 1);
+        if (buffer < 1 || buffer > maxTokens) {
+            throw new InvalidRequestException(o.name("buffer") + " is required: tokens before max_tokens ("
+                    + maxTokens + ") where the penalty starts, between 1 and max_tokens", o.name("buffer"));
         }
-        double factor = penalty == null || penalty.isNull() ? 1.0 : penalty.isNumber() ? penalty.asDouble() : -1;
-        try {
-            return new OverlongShaping(maxTokens, buffer.asInt(), factor);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("overlong: need 1 <= buffer <= max_tokens (" + maxTokens
-                    + ") and penalty >= 0", "overlong");
-        }
-    }
-
-    private static String requiredText(JsonNode config, String key) {
-        String value = optionalText(config, key);
-        if (value == null || value.isBlank()) {
-            throw new InvalidRequestException(key + " is required", key);
-        }
-        return value;
-    }
-
-    private static String optionalText(JsonNode config, String key) {
-        JsonNode node = config.get(key);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw new InvalidRequestException(key + " must be a string", key);
-        }
-        return node.asText();
-    }
-
-    /** A whole number of at least {@code min}; {@code fallback} < min means required. */
-    private static int integer(JsonNode config, String key, int fallback, int min) {
-        JsonNode node = config.get(key);
-        if (node == null || node.isNull()) {
-            if (fallback < min) {
-                throw new InvalidRequestException(key + " is required (a whole number of at least " + min + ")",
-                        key);
-            }
-            return fallback;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < min) {
-            throw new InvalidRequestException(key + " must be a whole number of at least " + min, key);
-        }
-        return node.asInt();
-    }
-
-    private static long longValue(JsonNode config, String key) {
-        JsonNode node = config.get(key);
-        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw new InvalidRequestException(key + " must be a whole number", key);
-        }
-        return node.asLong();
-    }
-
-    private static double number(JsonNode config, String key, double fallback) {
-        JsonNode node = config.get(key);
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isNumber() || !Double.isFinite(node.asDouble())) {
-            throw new InvalidRequestException(key + " must be a number", key);
-        }
-        return node.asDouble();
-    }
-
-    private static double positive(JsonNode config, String key, double fallback) {
-        double v = number(config, key, fallback);
-        if (!(v > 0)) {
-            throw new InvalidRequestException(key + " must be greater than 0", key);
-        }
-        return v;
-    }
-
-    private static boolean bool(JsonNode config, String key, boolean fallback) {
-        JsonNode node = config.get(key);
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
-        if (!node.isBoolean()) {
-            throw new InvalidRequestException(key + " must be true or false", key);
-        }
-        return node.asBoolean();
+        return new OverlongShaping(maxTokens, buffer, o.number("penalty", 1.0, 0, 1e6));
     }
 
     /** Seconds as a number, or a duration such as "90s", "5m" or "PT2M". */
-    private static Duration duration(JsonNode config, String key, Duration fallback) {
-        JsonNode node = config.get(key);
-        if (node == null || node.isNull()) {
-            return fallback;
-        }
+    private static Duration duration(JobConfig c, String key) {
+        JsonNode node = c.node(key);
         Duration d = null;
         if (node.isNumber()) {
             d = Duration.ofMillis(Math.round(node.asDouble() * 1000));
@@ -264,8 +134,8 @@ public record GrpoJobConfig(Path model, PromptFile prompts, int steps, int promp
             }
         }
         if (d == null || d.isNegative() || d.isZero()) {
-            throw new InvalidRequestException(key + " must be a positive duration: seconds, or e.g. \"90s\", \"5m\"",
-                    key);
+            throw new InvalidRequestException(c.name(key) + " must be a positive duration: seconds, or e.g. "
+                    + "\"90s\", \"5m\"", c.name(key));
         }
         return d;
     }

@@ -38,6 +38,12 @@ public class GrpoRunFactory implements TrainingRunFactory {
         return "grpo";
     }
 
+    /** On-policy: each step's rollouts must come from the weights the previous step wrote. */
+    @Override
+    public boolean syncWeightsByDefault() {
+        return true;
+    }
+
     @Override
     public TrainingRun create(JsonNode config) {
         GrpoJobConfig parsed = GrpoJobConfig.parse(config);

@@ -34,11 +34,11 @@ import org.apache.parquet.schema.Type;
  * evaluation harness's {@link BenchmarkLoader}; the problem becomes one user message with the evaluation's
  * instruction suffix) or a verl RL parquet file ({@code prompt} = list of {@code {role, content}},
  * {@code reward_model.ground_truth}, optional {@code data_source} and {@code extra_info.index}), taken as written.
- * Bad input throws {@link InvalidRequestException} naming {@code prompts}.
+ * Bad input throws {@link InvalidRequestException} naming {@code config.prompts}.
  */
 public final class PromptLoader {
 
-    private static final String PARAM = "prompts";
+    private static final String PARAM = "config.prompts";
     private static final Set<String> ROLES = Set.of("system", "user", "assistant");
 
     private final ObjectMapper json;
@@ -50,13 +50,13 @@ public final class PromptLoader {
     /** The problems of a {@code {id, problem, answer}} JSONL file, each as one user message. */
     public List<GrpoPrompt> jsonl(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new InvalidRequestException("prompts.jsonl: no such file: " + file, PARAM);
+            throw new InvalidRequestException("config.prompts.jsonl: no such file: " + file, PARAM);
         }
         Benchmark benchmark;
         try {
             benchmark = new BenchmarkLoader(json).load(file.toString());
         } catch (EvalException e) {
-            throw new InvalidRequestException("prompts.jsonl: " + e.getMessage(), PARAM);
+            throw new InvalidRequestException("config.prompts.jsonl: " + e.getMessage(), PARAM);
         }
         List<GrpoPrompt> out = new ArrayList<>();
         for (Problem p : benchmark.problems()) {
@@ -69,7 +69,7 @@ public final class PromptLoader {
     /** The rows of a verl RL parquet file. */
     public List<GrpoPrompt> parquet(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new InvalidRequestException("prompts.parquet: no such file: " + file, PARAM);
+            throw new InvalidRequestException("config.prompts.parquet: no such file: " + file, PARAM);
         }
         List<GrpoPrompt> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -180,6 +180,6 @@ public final class PromptLoader {
     }
 
     private static InvalidRequestException bad(Path file, String message) {
-        return new InvalidRequestException("prompts.parquet: " + file + " " + message, PARAM);
+        return new InvalidRequestException("config.prompts.parquet: " + file + " " + message, PARAM);
     }
 }

@@ -1,5 +1,6 @@
 package ai.aster.trainer.train.grpo;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.aster.modeling.Qwen3Model;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,8 +46,8 @@ import org.junit.jupiter.api.Test;
  * {@code \boxed{7}} about equally often, and loads that into the model service; its rollouts then score 1 and 0
  * within one group, as a policy that is learning does.
  *
- * <p>The job framework is not used here: {@link LocalJobContext} stands in for it (folder, checkpoint through
- * {@code TrainerCheckpoint}, {@code POST /v1/weights}).
+ * <p>The job runs through the job framework ({@code POST /v1/jobs}): its folder under the model service's checkpoint
+ * root, the step log, checkpoints and weight sync are the framework's.
  */
 @QuarkusTest
 @WithTestResource(ServingPlatformResource.class)
@@ -54,6 +56,8 @@ class GrpoEndToEndTest {
     private static final String PROBLEM = "What is 2 + 3?";
     private static final int N = 8;
     private static final int MAX_TOOL_CALLS = 2;
+
+    private static final String TOKEN = "Bearer test-internal-token";
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -84,54 +88,71 @@ class GrpoEndToEndTest {
         config.put("steps", 1).put("prompts_per_step", 1).put("rollouts_per_prompt", N)
                 .put("max_tool_calls", MAX_TOOL_CALLS).put("max_tokens", 16).put("temperature", 1.0)
                 .put("lr", 1e-3).put("micro_batch_size", 3).put("seed", 1).put("store_timeout", "5m");
-        Path jobDir = Files.createDirectories(root.resolve("grpo-job"));
-        try (LocalJobContext context = new LocalJobContext("grpo-job", jobDir,
-                URI.create(platform.modelServiceUrl()), ServingPlatform.INTERNAL_TOKEN)) {
-            factory.create(config).run(context);
+        // through the job framework: POST /v1/jobs, the job's folder under the checkpoint root, weight sync on
+        String id = given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("type", "grpo", "config", config)).post("/v1/jobs").then().statusCode(202).extract()
+                .jsonPath().getString("id");
+        JsonNode[] view = new JsonNode[1];
+        Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            view[0] = json.readTree(given().header("Authorization", TOKEN).get("/v1/jobs/" + id).then()
+                    .statusCode(200).extract().asString());
+            assertThat(view[0].path("status").asText()).as("error: %s", view[0].path("error").asText())
+                    .isIn("queued", "running", "succeeded");
+            return "succeeded".equals(view[0].path("status").asText());
+        });
+        JsonNode steps = json.readTree(given().header("Authorization", TOKEN).get("/v1/jobs/" + id + "/steps")
+                .then().statusCode(200).extract().asString()).path("data");
+        assertThat(steps).hasSize(1);
+        StepRecord step = json.treeToValue(steps.get(0), StepRecord.class);
+        assertThat(step.step()).isEqualTo(1);
+        assertThat(step.totalSteps()).isEqualTo(1);
+        assertThat(step.metrics()).containsKeys("loss", "grad_norm", "lr", "tokens", "reward_mean", "accuracy",
+                "tool_calls_mean", "response_tokens_mean", "format_errors", "clip_fraction", "approx_kl",
+                "entropy", "groups_dropped", "turns_skipped", "rollouts_failed", "policy_version");
+        assertThat(step.seconds()).containsOnlyKeys("rollout", "reward", "forward_backward", "optimizer",
+                "weights_sync");
+        // a draw whose N rollouts all scored alike is dropped and the step draws again, until a group is mixed
+        int rollouts = step.metrics().get("rollouts").intValue();
+        int draws = rollouts / N;
+        assertThat(rollouts).isPositive().isEqualTo(draws * N);
+        assertThat(step.metrics().get("groups_dropped")).isEqualTo(draws - 1);
+        assertThat(step.metrics().get("rollouts_failed")).isZero();
+        double accuracy = step.metrics().get("accuracy");
+        assertThat(accuracy).isStrictlyBetween(0.0, 1.0); // the last draw's group was mixed
+        assertThat(step.metrics().get("reward_mean")).isEqualTo(accuracy); // no shaping: reward = the 1/0 grade
+        assertThat(step.metrics().get("sequences")).isEqualTo(N); // only the mixed group is trained
+        assertThat(step.metrics().get("grad_norm")).isPositive();
+        assertThat(step.metrics().get("lr")).isEqualTo(1e-3);
+        assertThat(step.toolCallsHistogram().values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(rollouts);
 
-            assertThat(context.steps).hasSize(1);
-            StepRecord step = context.steps.get(0);
-            assertThat(step.step()).isEqualTo(1);
-            assertThat(step.totalSteps()).isEqualTo(1);
-            assertThat(step.metrics()).containsKeys("loss", "grad_norm", "lr", "tokens", "reward_mean", "accuracy",
-                    "tool_calls_mean", "response_tokens_mean", "format_errors", "clip_fraction", "approx_kl",
-                    "entropy", "groups_dropped", "turns_skipped", "rollouts_failed", "policy_version");
-            assertThat(step.seconds()).containsOnlyKeys("rollout", "reward", "forward_backward", "optimizer",
-                    "weights_sync");
-            assertThat(step.metrics().get("rollouts")).isEqualTo(N);
-            assertThat(step.metrics().get("rollouts_failed")).isZero();
-            assertThat(step.metrics().get("groups_dropped")).isZero();
-            double accuracy = step.metrics().get("accuracy");
-            assertThat(accuracy).isStrictlyBetween(0.0, 1.0); // a mixed group: that is what made the step
-            assertThat(step.metrics().get("reward_mean")).isEqualTo(accuracy); // no shaping: reward = 1/0 grade
-            assertThat(step.metrics().get("grad_norm")).isPositive();
-            assertThat(step.metrics().get("lr")).isEqualTo(1e-3);
-            assertThat(step.toolCallsHistogram().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(N);
+        // the rollouts are in the store as source=rollout, graded against the reference answer
+        List<TrajectorySummary> stored = trajectories.list(new TrajectoryQuery("rollout", problemId, null,
+                null, null, null, null, null, null, null, null, 100)).data();
+        assertThat(stored).hasSize(rollouts);
+        assertThat(stored).allSatisfy(t -> {
+            assertThat(t.source()).isEqualTo("rollout");
+            assertThat(t.policyVersion()).isEqualTo(warmVersion);
+            JsonNode doc = trajectories.get(t.id()).orElseThrow().trajectory();
+            assertThat(doc.path("correct").isBoolean()).as(t.id()).isTrue();
+            assertThat(doc.path("reward").asDouble()).isIn(0.0, 1.0);
+        });
+        long correct = stored.stream().filter(t -> trajectories.get(t.id()).orElseThrow().trajectory()
+                .path("correct").asBoolean()).count();
+        assertThat(correct).isEqualTo(Math.round(accuracy * rollouts));
 
-            // the rollouts are in the store as source=rollout, graded against the reference answer
-            List<TrajectorySummary> stored = trajectories.list(new TrajectoryQuery("rollout", problemId, null,
-                    null, null, null, null, null, null, null, null, 100)).data();
-            assertThat(stored).hasSize(N);
-            assertThat(stored).allSatisfy(t -> {
-                assertThat(t.source()).isEqualTo("rollout");
-                assertThat(t.policyVersion()).isEqualTo(warmVersion);
-                JsonNode doc = trajectories.get(t.id()).orElseThrow().trajectory();
-                assertThat(doc.path("correct").isBoolean()).as(t.id()).isTrue();
-                assertThat(doc.path("reward").asDouble()).isIn(0.0, 1.0);
-            });
-            long correct = stored.stream().filter(t -> trajectories.get(t.id()).orElseThrow().trajectory()
-                    .path("correct").asBoolean()).count();
-            assertThat(correct).isEqualTo(Math.round(accuracy * N));
-
-            // a checkpoint in Hugging Face layout was written and the model service serves it as the next version
-            assertThat(context.checkpoints).containsExactly(jobDir.resolve("checkpoints/step-000001"));
-            Path checkpoint = context.checkpoints.get(0);
-            assertThat(checkpoint.resolve("config.json")).isRegularFile();
-            assertThat(checkpoint.resolve("model.safetensors")).isRegularFile();
-            assertThat(checkpoint.resolve("trainer_state.json")).isRegularFile();
-            assertThat(policyVersion()).isEqualTo(warmVersion + 1);
-            assertThat(step.metrics().get("policy_version")).isEqualTo(warmVersion + 1);
-        }
+        // a checkpoint in Hugging Face layout, and the model service serves it as the next version (sync is GRPO's
+        // default: the config does not say)
+        Path checkpoint = root.resolve(id).resolve("checkpoints/step-000001");
+        assertThat(checkpoint.resolve("config.json")).isRegularFile();
+        assertThat(checkpoint.resolve("model.safetensors")).isRegularFile();
+        assertThat(checkpoint.resolve("trainer_state.json")).isRegularFile();
+        assertThat(policyVersion()).isEqualTo(warmVersion + 1);
+        assertThat(step.metrics().get("policy_version")).isEqualTo(warmVersion + 1);
+        assertThat(view[0].path("policy_version").asLong()).isEqualTo(warmVersion + 1);
+        assertThat(root.resolve(id).resolve("steps.jsonl")).isRegularFile();
+        assertThat(given().get("/q/metrics").then().extract().asString())
+                .contains("aster_trainer_policy_version " + (double) (warmVersion + 1));
     }
 
     /**

@@ -21,16 +21,24 @@ class GrpoJobConfigTest {
     private ObjectNode minimal() {
         ObjectNode c = json.createObjectNode();
         c.put("model", model.toString());
-        c.putObject("prompts").put("jsonl", "train.jsonl");
+        c.putObject("prompts").put("jsonl", prompts("train.jsonl").toString());
         c.put("steps", 3);
         return c;
+    }
+
+    private Path prompts(String name) {
+        try {
+            return java.nio.file.Files.writeString(model.resolve(name), "{}\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
     void defaultsAreAstersRecipe() {
         GrpoJobConfig c = GrpoJobConfig.parse(minimal());
         assertThat(c.prompts()).isEqualTo(new GrpoJobConfig.PromptFile(GrpoJobConfig.Format.JSONL,
-                Path.of("train.jsonl")));
+                model.resolve("train.jsonl")));
         assertThat(c.steps()).isEqualTo(3);
         assertThat(c.promptsPerStep()).isEqualTo(8);
         assertThat(c.rolloutsPerPrompt()).isEqualTo(16);
@@ -54,7 +62,7 @@ class GrpoJobConfigTest {
     @Test
     void everyKeyIsRead() {
         ObjectNode c = minimal();
-        c.putObject("prompts").put("parquet", "rl.parquet");
+        c.putObject("prompts").put("parquet", prompts("rl.parquet").toString());
         c.put("prompts_per_step", 2).put("rollouts_per_prompt", 4).put("max_tool_calls", 3).put("temperature", 0.7)
                 .put("top_p", 0.9).put("max_tokens", 100).put("system_prompt", "be brief")
                 .put("gateway", "http://127.0.0.1:9/v1").put("concurrency", 5).put("lr", 1e-5).put("min_lr", 1e-6)
@@ -78,30 +86,35 @@ class GrpoJobConfigTest {
 
     @Test
     void badValuesNameTheirKey() {
-        expectBad(c -> c.remove("model"), "model", "model is required");
-        expectBad(c -> c.put("model", model.resolve("nope").toString()), "model", "no such model folder");
-        expectBad(c -> c.remove("prompts"), "prompts", "prompts must be");
-        expectBad(c -> c.putObject("prompts").put("csv", "x"), "prompts", "prompts must be");
-        expectBad(c -> c.remove("steps"), "steps", "steps is required");
-        expectBad(c -> c.put("steps", 0), "steps", "at least 1");
-        expectBad(c -> c.put("rollouts_per_prompt", 1), "rollouts_per_prompt", "at least 2");
-        expectBad(c -> c.put("temperature", 0), "temperature", "greater than 0");
-        expectBad(c -> c.put("top_p", 1.5), "top_p", "at most 1");
-        expectBad(c -> c.put("gateway", "ftp://x"), "gateway", "http(s) URL");
-        expectBad(c -> c.putObject("overlong").put("buffer", 10), "overlong", "needs max_tokens");
-        expectBad(c -> c.put("max_tokens", 8).putObject("overlong").put("buffer", 10), "overlong",
-                "buffer <= max_tokens");
-        expectBad(c -> c.put("clip_low", 1.0), "clip_low", "between 0 and 1");
-        expectBad(c -> c.put("dual_clip", 1.0), "dual_clip", "greater than 1");
-        expectBad(c -> c.put("tis_cap", 0), "tis_cap", "greater than 0");
-        expectBad(c -> c.put("lr", "fast"), "lr", "must be a number");
-        expectBad(c -> c.put("min_lr", 1.0), "min_lr", "between 0 and lr");
-        expectBad(c -> c.put("warmup_steps", 4), "warmup_steps", "at most steps");
-        expectBad(c -> c.put("sync_weights", "yes"), "sync_weights", "true or false");
-        expectBad(c -> c.put("store_timeout", "soon"), "store_timeout", "positive duration");
-        expectBad(c -> c.put("rollouts", 4), "rollouts", "unknown GRPO config key 'rollouts'");
+        expectBad(c -> c.remove("model"), "config.model", "config.model is required");
+        expectBad(c -> c.put("model", model.resolve("nope").toString()), "config.model", "no folder");
+        expectBad(c -> c.remove("prompts"), "config.prompts", "must be a JSON object");
+        expectBad(c -> c.putObject("prompts").put("csv", "x"), "config.prompts.csv", "is not a setting here");
+        expectBad(c -> c.putObject("prompts"), "config.prompts", "must be {\"jsonl\": PATH}");
+        expectBad(c -> c.putObject("prompts").put("jsonl", model.resolve("none.jsonl").toString()),
+                "config.prompts.jsonl", "no file");
+        expectBad(c -> c.remove("steps"), "config.steps", "config.steps is required");
+        expectBad(c -> c.put("steps", 0), "config.steps", "integer >= 1");
+        expectBad(c -> c.put("rollouts_per_prompt", 1), "config.rollouts_per_prompt", "integer >= 2");
+        expectBad(c -> c.put("temperature", 0), "config.temperature", "must be a number in");
+        expectBad(c -> c.put("top_p", 1.5), "config.top_p", "must be a number in");
+        expectBad(c -> c.put("gateway", "ftp://x"), "config.gateway", "http(s) URL");
+        expectBad(c -> c.putObject("overlong").put("buffer", 10), "config.overlong", "needs max_tokens");
+        expectBad(c -> c.put("max_tokens", 8).putObject("overlong").put("buffer", 10), "config.overlong.buffer",
+                "between 1 and max_tokens");
+        expectBad(c -> c.put("max_tokens", 8).putObject("overlong").put("buffer", 4).put("size", 1),
+                "config.overlong.size", "is not a setting here");
+        expectBad(c -> c.put("clip_low", 1.0), "config.clip_low", "must be a number in");
+        expectBad(c -> c.put("dual_clip", 1.0), "config.dual_clip", "must be a number in");
+        expectBad(c -> c.put("tis_cap", 0), "config.tis_cap", "must be a number in");
+        expectBad(c -> c.put("lr", "fast"), "config.lr", "must be a number in");
+        expectBad(c -> c.put("min_lr", 1.0), "config.min_lr", "must be a number in");
+        expectBad(c -> c.put("warmup_steps", 4), "config.warmup_steps", "at most steps");
+        expectBad(c -> c.put("sync_weights", "yes"), "config.sync_weights", "true or false");
+        expectBad(c -> c.put("store_timeout", "soon"), "config.store_timeout", "positive duration");
+        expectBad(c -> c.put("rollouts", 4), "config.rollouts", "config.rollouts is not a setting here");
         assertThatThrownBy(() -> GrpoJobConfig.parse(json.createArrayNode()))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("must be an object");
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("must be a JSON object");
     }
 
     private void expectBad(java.util.function.Consumer<ObjectNode> edit, String param, String message) {

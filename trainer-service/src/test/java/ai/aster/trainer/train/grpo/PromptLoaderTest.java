@@ -74,7 +74,7 @@ class PromptLoaderTest {
     void badJsonlIsRefusedNamingThePromptsKeyAndTheLine() throws IOException {
         assertThatThrownBy(() -> loader.jsonl(dir.resolve("missing.jsonl")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no such file")
-                .extracting(e -> ((InvalidRequestException) e).param()).isEqualTo("prompts");
+                .extracting(e -> ((InvalidRequestException) e).param()).isEqualTo("config.prompts");
         Path noAnswer = dir.resolve("no-answer.jsonl");
         Files.writeString(noAnswer, "{\"id\": \"a\", \"problem\": \"x\"}\n");
         assertThatThrownBy(() -> loader.jsonl(noAnswer)).isInstanceOf(InvalidRequestException.class)
@@ -136,7 +136,7 @@ class PromptLoaderTest {
         Files.writeString(text, "not parquet at all");
         assertThatThrownBy(() -> loader.parquet(text)).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("not a readable parquet file")
-                .extracting(e -> ((InvalidRequestException) e).param()).isEqualTo("prompts");
+                .extracting(e -> ((InvalidRequestException) e).param()).isEqualTo("config.prompts");
 
         MessageType noReward = MessageTypeParser.parseMessageType("""
                 message schema {
