@@ -120,6 +120,11 @@ final class SequenceScorer {
             NDArray logSoftmax = logits.get(new NDIndex().addAllDim().addSliceDim(0, len - 1)).logSoftmax(-1);
             NDArray logp = logSoftmax.gather(targets, -1).squeeze(-1); // (batch, len-1)
             logp.attach(manager);
+            // gather's backward reads the index tensor, whose memory the id array's buffer owns: it must outlive
+            // this method (the caller's manager), or a later backward reads freed memory ("index 1398... is out of
+            // bounds", seen intermittently on the training thread)
+            idArray.attach(manager);
+            targets.attach(manager);
             if (!withEntropy) {
                 return new NDArray[] {logp};
             }

@@ -76,6 +76,25 @@ public final class ChatEndpoint {
                 List.of(ChatMessage.user(problem.problem() + PROMPT_SUFFIX)), sampling.maxTokens(), null,
                 sampling.temperature(), sampling.topP(), null, null, null, null, false, null, null, null, null, null,
                 sampling.maxToolCalls(), null, problem.answer(), problem.id(), null);
+        long start = System.nanoTime();
+        ChatCompletionResponse parsed = complete(body, "eval", " for problem " + problem.id());
+        long durationMs = (System.nanoTime() - start) / 1_000_000;
+        ChatCompletionResponse.Choice choice = parsed.choices().get(0);
+        ChatMessage message = choice.message();
+        Usage usage = parsed.usage();
+        int toolCalls = usage != null && usage.toolCalls() != null ? usage.toolCalls()
+                : message != null && message.toolTrace() != null ? message.toolTrace().size() : 0;
+        return new Reply(parsed.id(), choice.finishReason() == null ? "unknown" : choice.finishReason(),
+                message == null || message.content() == null ? "" : message.content(), toolCalls,
+                usage == null ? 0 : usage.completionTokens(), durationMs);
+    }
+
+    /**
+     * One chat completion, labelled {@code X-Aster-Source: source}; saturation answers (429, 503) are retried as
+     * above. Anything but a chat completion with at least one choice throws an {@link EvalException} whose message
+     * ends with {@code context}.
+     */
+    public ChatCompletionResponse complete(ChatCompletionRequest body, String source, String context) {
         byte[] bytes;
         try {
             bytes = json.writeValueAsBytes(body);
@@ -83,14 +102,12 @@ public final class ChatEndpoint {
             throw new IllegalStateException(e);
         }
         HttpRequest request = request("chat/completions").timeout(requestTimeout)
-                .header("Content-Type", "application/json").header(SOURCE_HEADER, "eval")
+                .header("Content-Type", "application/json").header(SOURCE_HEADER, source)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
-        long start = System.nanoTime();
         HttpResponse<String> response = sendRetryingSaturation(request);
-        long durationMs = (System.nanoTime() - start) / 1_000_000;
         if (response.statusCode() != 200) {
-            throw new EvalException("POST " + request.uri() + " answered " + response.statusCode() + " for problem "
-                    + problem.id() + ": " + errorMessage(response.body()));
+            throw new EvalException("POST " + request.uri() + " answered " + response.statusCode() + context + ": "
+                    + errorMessage(response.body()));
         }
         ChatCompletionResponse parsed;
         try {
@@ -102,14 +119,7 @@ public final class ChatEndpoint {
         if (parsed.choices() == null || parsed.choices().isEmpty()) {
             throw new EvalException("POST " + request.uri() + " answered a chat completion without choices");
         }
-        ChatCompletionResponse.Choice choice = parsed.choices().get(0);
-        ChatMessage message = choice.message();
-        Usage usage = parsed.usage();
-        int toolCalls = usage != null && usage.toolCalls() != null ? usage.toolCalls()
-                : message != null && message.toolTrace() != null ? message.toolTrace().size() : 0;
-        return new Reply(parsed.id(), choice.finishReason() == null ? "unknown" : choice.finishReason(),
-                message == null || message.content() == null ? "" : message.content(), toolCalls,
-                usage == null ? 0 : usage.completionTokens(), durationMs);
+        return parsed;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The exact token sequence a trajectory's model saw, rebuilt from the published record: the prompt's ids, then per
@@ -47,7 +48,9 @@ public record TokenView(
             Turn turn = turns.get(t);
             List<Integer> completion = turn.completionTokenIds() == null ? List.of() : turn.completionTokenIds();
             List<Double> turnLogprobs = turn.completionLogprobs();
-            if (turnLogprobs == null || turnLogprobs.size() != completion.size() || turnLogprobs.contains(null)) {
+            // not contains(null): an immutable list (List.of) throws on it
+            if (turnLogprobs == null || turnLogprobs.size() != completion.size()
+                    || turnLogprobs.stream().anyMatch(Objects::isNull)) {
                 complete = false;
             }
             model += append(ids, mask, logprobs, segments, MODEL, t, completion, turnLogprobs);

@@ -40,6 +40,11 @@ public final class JobConfig {
         return v != null && !v.isNull();
     }
 
+    /** The field's value as given (null when absent), for a setting of more than one shape. */
+    public JsonNode node(String field) {
+        return node.get(field);
+    }
+
     /** Refuses keys outside {@code known} (a misspelt key would otherwise be ignored silently). */
     public JobConfig onlyKeys(Set<String> known) {
         List<String> unknown = new ArrayList<>();

@@ -156,7 +156,7 @@ public class TrainingJobs {
                         + " already", "id");
             }
         }
-        boolean sync = syncWeights(config);
+        boolean sync = syncWeights(config, factory.syncWeightsByDefault());
         TrainingRun run = factory.create(config);
         TrainingJob job;
         if (existing != null) {
@@ -175,10 +175,10 @@ public class TrainingJobs {
         return job.view();
     }
 
-    private static boolean syncWeights(JsonNode config) {
+    private static boolean syncWeights(JsonNode config, boolean byDefault) {
         JsonNode sync = config.get("sync_weights");
         if (sync == null || sync.isNull()) {
-            return false;
+            return byDefault;
         }
         if (!sync.isBoolean()) {
             throw new InvalidRequestException("config.sync_weights must be true or false", "config.sync_weights");

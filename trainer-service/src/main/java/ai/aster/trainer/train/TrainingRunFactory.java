@@ -17,4 +17,12 @@ public interface TrainingRunFactory {
      * message before any job starts.
      */
     TrainingRun create(JsonNode config);
+
+    /**
+     * Whether a job of this type loads its checkpoints into the model service when its config has no
+     * {@code sync_weights}: GRPO must (its next rollouts need the new policy), SFT need not.
+     */
+    default boolean syncWeightsByDefault() {
+        return false;
+    }
 }

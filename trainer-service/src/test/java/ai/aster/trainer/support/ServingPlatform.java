@@ -24,12 +24,14 @@ import java.util.concurrent.TimeUnit;
 public final class ServingPlatform implements AutoCloseable {
 
     public static final String API_KEY = "sk-eval-test";
-    public static final String INTERNAL_TOKEN = "eval-test-internal-token";
+    /** The trainer's test-profile token too, so the trainer under test may call the platform's model service. */
+    public static final String INTERNAL_TOKEN = "test-internal-token";
 
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
     private LocalKafka kafka;
     private String gatewayUrl;
+    private String modelUrl;
 
     private ServingPlatform(Path dir) {
         this.dir = dir;
@@ -65,11 +67,14 @@ public final class ServingPlatform implements AutoCloseable {
             String instance = "eval-test-" + ProcessHandle.current().pid();
             Process sandbox = spawn("sandbox-service", List.of("-Xmx256m", "-Dquarkus.http.port=" + sandboxPort,
                     "-Daster.sandbox.instance=" + instance, "-Daster.sandbox.pool.size=1"));
+            // the trainer writes its checkpoints under the same root, so POST /v1/weights may load them
+            Files.createDirectories(checkpointRoot());
             Process modelService = spawn("model-service", List.of("-Xmx1g", "-Dai.djl.offline=true",
                     "-Dquarkus.http.port=" + modelPort, "-Daster.model.path=" + model,
+                    "-Daster.model.checkpoint-root=" + checkpointRoot(),
                     "-Daster.model.compute-threads=1", "-Daster.model.max-batch-size=8"));
             String sandboxUrl = "http://127.0.0.1:" + sandboxPort;
-            String modelUrl = "http://127.0.0.1:" + modelPort;
+            modelUrl = "http://127.0.0.1:" + modelPort;
             awaitReady(dir, "sandbox-service", sandbox, sandboxUrl);
             awaitReady(dir, "model-service", modelService, modelUrl);
             Process gateway = spawn("gateway-service", List.of("-Xmx512m", "-Dquarkus.http.port=" + gatewayPort,
@@ -86,6 +91,21 @@ public final class ServingPlatform implements AutoCloseable {
     /** The gateway's OpenAI-compatible base URL ({@code .../v1}). */
     public String endpoint() {
         return gatewayUrl + "/v1";
+    }
+
+    /** The model service's base URL (no {@code /v1}); it wants {@link #INTERNAL_TOKEN}. */
+    public String modelServiceUrl() {
+        return modelUrl;
+    }
+
+    /** The folder of the tiny model the model service started with. */
+    public Path modelDir() {
+        return dir.resolve("model").toAbsolutePath();
+    }
+
+    /** The model service's {@code aster.model.checkpoint-root}: checkpoints under it can be hot-reloaded. */
+    public Path checkpointRoot() {
+        return dir.resolve("checkpoints").toAbsolutePath();
     }
 
     public String kafkaBootstrapServers() {

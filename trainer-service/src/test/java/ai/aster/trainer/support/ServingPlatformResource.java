@@ -3,7 +3,10 @@ package ai.aster.trainer.support;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** Starts the {@link ServingPlatform} for a test and points trainer-service's evaluation jobs and Kafka at it. */
+/**
+ * Starts the {@link ServingPlatform} for a test and points trainer-service's evaluation jobs, Kafka and training jobs
+ * (checkpoint root = the model service's, weight sync to its model service) at it.
+ */
 public class ServingPlatformResource implements QuarkusTestResourceLifecycleManager {
 
     private ServingPlatform platform;
@@ -16,7 +19,9 @@ public class ServingPlatformResource implements QuarkusTestResourceLifecycleMana
         return Map.of("aster.trainer.eval.endpoint", platform.endpoint(),
                 "aster.trainer.eval.api-key", ServingPlatform.API_KEY,
                 "kafka.bootstrap.servers", platform.kafkaBootstrapServers(),
-                "aster.trainer.db.data-dir", "target/postgres-eval-e2e");
+                "aster.trainer.db.data-dir", "target/postgres-eval-e2e",
+                "aster.trainer.checkpoint-root", platform.checkpointRoot().toString(),
+                "aster.trainer.model-endpoint", platform.modelServiceUrl());
     }
 
     @Override
