@@ -11,5 +11,6 @@ classpath="$PWD/target/bench.classpath"
 (cd .. && mvn -B -q -pl gateway-service -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$classpath" >/dev/null)
 echo "# $(date -u +%FT%TZ) uptime:$(uptime)"
-exec "$JAVA_HOME/bin/java" -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  ai.aster.gateway.bench.GatewayBench "$@"
+# the knobs are JVM properties (-Dbench.requests1=100 ...): they go before the main class
+exec "$JAVA_HOME/bin/java" -Xmx1g "$@" -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  ai.aster.gateway.bench.GatewayBench

@@ -64,9 +64,10 @@ class Qwen3:
         half = x.shape[-1] // 2
         return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
 
-    def forward(self, ids, cache):
-        """ids (1, n); cache: list of (k, v) per layer or None; returns last-position logits (1, vocab)."""
-        n = ids.shape[1]
+    def forward(self, ids, cache, last_only=True):
+        """ids (b, n); cache: list of (k, v) per layer or None; returns last-position logits (b, vocab), or with
+        last_only=False the logits of every position (b, n, vocab) (torch_eager_train.py's training forward)."""
+        b, n = ids.shape
         past = 0 if cache[0] is None else cache[0][0].shape[2]
         x = F.embedding(ids, self.w["model.embed_tokens.weight"])
         cos = self.cos[past:past + n][None, None]
@@ -79,9 +80,9 @@ class Qwen3:
             p = f"model.layers.{i}."
             w = self.w
             hs = self.rms(x, w[p + "input_layernorm.weight"])
-            q = F.linear(hs, w[p + "self_attn.q_proj.weight"]).view(1, n, self.nh, self.d)
-            k = F.linear(hs, w[p + "self_attn.k_proj.weight"]).view(1, n, self.nkv, self.d)
-            v = F.linear(hs, w[p + "self_attn.v_proj.weight"]).view(1, n, self.nkv, self.d).transpose(1, 2)
+            q = F.linear(hs, w[p + "self_attn.q_proj.weight"]).view(b, n, self.nh, self.d)
+            k = F.linear(hs, w[p + "self_attn.k_proj.weight"]).view(b, n, self.nkv, self.d)
+            v = F.linear(hs, w[p + "self_attn.v_proj.weight"]).view(b, n, self.nkv, self.d).transpose(1, 2)
             q = self.rms(q, w[p + "self_attn.q_norm.weight"]).transpose(1, 2)
             k = self.rms(k, w[p + "self_attn.k_norm.weight"]).transpose(1, 2)
             q = q * cos + self.rotate_half(q) * sin
@@ -90,17 +91,19 @@ class Qwen3:
                 k = torch.cat([cache[i][0], k], dim=2)
                 v = torch.cat([cache[i][1], v], dim=2)
             cache[i] = (k, v)
-            kr = k[:, :, None].expand(1, self.nkv, group, k.shape[2], self.d).reshape(1, self.nh, k.shape[2], self.d)
-            vr = v[:, :, None].expand(1, self.nkv, group, v.shape[2], self.d).reshape(1, self.nh, v.shape[2], self.d)
+            kr = k[:, :, None].expand(b, self.nkv, group, k.shape[2], self.d).reshape(b, self.nh, k.shape[2], self.d)
+            vr = v[:, :, None].expand(b, self.nkv, group, v.shape[2], self.d).reshape(b, self.nh, v.shape[2], self.d)
             scores = torch.matmul(q, kr.transpose(2, 3)) * (self.d ** -0.5)
             if mask is not None:
                 scores = scores + mask
             probs = F.softmax(scores, dim=-1, dtype=torch.float32)
-            o = torch.matmul(probs, vr).transpose(1, 2).reshape(1, n, self.nh * self.d)
+            o = torch.matmul(probs, vr).transpose(1, 2).reshape(b, n, self.nh * self.d)
             x = x + F.linear(o, w[p + "self_attn.o_proj.weight"])
             hs = self.rms(x, w[p + "post_attention_layernorm.weight"])
             x = x + F.linear(F.silu(F.linear(hs, w[p + "mlp.gate_proj.weight"])) * F.linear(hs, w[p + "mlp.up_proj.weight"]),
                              w[p + "mlp.down_proj.weight"])
+        if not last_only:
+            return F.linear(self.rms(x, self.w["model.norm.weight"]), self.lm_head)
         x = self.rms(x[:, -1:, :], self.w["model.norm.weight"])
         return F.linear(x, self.lm_head)[:, -1, :].float()
 

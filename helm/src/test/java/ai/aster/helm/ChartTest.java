@@ -207,6 +207,9 @@ class ChartTest {
         assertEquals("aster_app", env(trainer, "QUARKUS_DATASOURCE_USERNAME").path("value").asText());
         assertEquals("http://" + name("gateway") + ":8080/v1",
                 env(trainer, "ASTER_TRAINER_EVAL_ENDPOINT").path("value").asText());
+        assertEquals("http://" + name("model") + ":8081",
+                env(trainer, "ASTER_TRAINER_MODEL_ENDPOINT").path("value").asText());
+        assertEquals("/checkpoints", env(trainer, "ASTER_TRAINER_CHECKPOINT_ROOT").path("value").asText());
         assertEquals("1", trainer.path("resources").path("limits").path("nvidia.com/gpu").asText());
         assertEquals("kafka-0.kafka.data:9092,kafka-1.kafka.data:9092", env(container(
                 chart.get("Deployment", name("gateway")), "gateway"), "KAFKA_BOOTSTRAP_SERVERS").path("value").asText());
@@ -216,6 +219,7 @@ class ChartTest {
         assertEquals("2", model.path("resources").path("limits").path("nvidia.com/gpu").asText());
         assertEquals("gpu", env(model, "ASTER_MODEL_DEVICE").path("value").asText());
         assertEquals("/models/ASTER-4B", env(model, "ASTER_MODEL_PATH").path("value").asText());
+        assertEquals("/checkpoints", env(model, "ASTER_MODEL_CHECKPOINT_ROOT").path("value").asText());
         JsonNode pod = modelDeployment.path("spec").path("template").path("spec");
         assertEquals("h100", pod.path("nodeSelector").path("cloud.example.com/gpu-type").asText());
         assertTrue(pod.path("volumes").toString().contains("\"claimName\":\"qwen3-4b-weights\""));

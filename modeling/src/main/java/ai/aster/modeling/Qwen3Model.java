@@ -94,6 +94,11 @@ public final class Qwen3Model implements AutoCloseable {
         decoder.setStackedDecodeBytes(bytes);
     }
 
+    /** Tests compare the training path's causal attention blocks: Integer.MAX_VALUE = one (len, len) product. */
+    void setAttentionBlock(int rows) {
+        scorer.setAttentionBlock(rows);
+    }
+
     /** Native arrays held by the model and its caches (for leak tests). */
     int managedArrays() {
         return manager.getManagedArrays().size();

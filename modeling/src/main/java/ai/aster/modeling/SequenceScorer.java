@@ -1,6 +1,8 @@
 package ai.aster.modeling;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -16,14 +18,30 @@ import java.util.Arrays;
  */
 final class SequenceScorer {
 
+    /**
+     * Query rows per causal attention block. A block of queries only scores the keys up to its own last position:
+     * at 512 tokens, blocks of 128 skip 3/8 of the score matrix that a full (len, len) product would compute and
+     * then mask out (the work and the largest temporaries of attention), with the same result up to rounding.
+     */
+    static final int ATTENTION_BLOCK = 128;
+
     private final Qwen3Layers layers;
     private final Qwen3Config config;
     private final NDManager manager;
+    private int attentionBlock = ATTENTION_BLOCK;
 
     SequenceScorer(Qwen3Layers layers, NDManager manager) {
         this.layers = layers;
         this.config = layers.config;
         this.manager = manager;
+    }
+
+    /** Tests compare block sizes: Integer.MAX_VALUE = one (len, len) product. */
+    void setAttentionBlock(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("attention block must be >= 1 row");
+        }
+        this.attentionBlock = rows;
     }
 
     /** Logits at the last position of {@code tokens} through the full-sequence path (tests' independent oracle). */
@@ -208,7 +226,7 @@ final class SequenceScorer {
             NDArray qg = q.reshape(batch, len, kvHeads, group, headDim).transpose(0, 2, 3, 1, 4); // (b, kv, g, len, d)
             NDArray kg = k.transpose(0, 2, 3, 1).expandDims(2); // (b, kv, 1, d, len)
             NDArray vg = v.transpose(0, 2, 1, 3).expandDims(2); // (b, kv, 1, len, d)
-            NDArray o = qg.matMul(kg).add(mask).softmax(-1).matMul(vg); // (b, kv, g, len, d)
+            NDArray o = causalAttention(qg, kg, vg, mask, len); // (b, kv, g, len, d)
             NDArray attention = o.transpose(0, 3, 1, 2, 4).reshape(batch, len, (long) heads * headDim);
             x = x.add(Qwen3Layers.linear(attention, w.wo(), w.bo()));
             x = x.add(layers.mlp(layers.rmsNorm(x, w.postNorm()), w));
@@ -217,5 +235,26 @@ final class SequenceScorer {
             x = x.get(new NDIndex().addAllDim().addSliceDim(len - 1, len)).reshape(batch, config.hiddenSize()); // (batch, hidden)
         }
         return layers.logits(x);
+    }
+
+    /**
+     * softmax(q k^T + mask) v over blocks of {@link #attentionBlock} query rows, each against the keys up to its
+     * last row (later keys are masked for all of its rows): q (b, kv, g, len, d), k (b, kv, 1, d, len), v (b, kv,
+     * 1, len, d), mask (len, len) to (b, kv, g, len, d).
+     */
+    private NDArray causalAttention(NDArray q, NDArray k, NDArray v, NDArray mask, int len) {
+        if (len <= attentionBlock) {
+            return q.matMul(k).add(mask).softmax(-1).matMul(v);
+        }
+        NDList blocks = new NDList();
+        for (int start = 0; start < len; start += attentionBlock) {
+            int end = Math.min(len, start + attentionBlock);
+            NDArray qBlock = q.get(new NDIndex().addAllDim(3).addSliceDim(start, end));
+            NDArray kBlock = k.get(new NDIndex().addAllDim(4).addSliceDim(0, end));
+            NDArray vBlock = v.get(new NDIndex().addAllDim(3).addSliceDim(0, end));
+            NDArray maskBlock = mask.get(new NDIndex().addSliceDim(start, end).addSliceDim(0, end));
+            blocks.add(qBlock.matMul(kBlock).add(maskBlock).softmax(-1).matMul(vBlock));
+        }
+        return NDArrays.concat(blocks, 3);
     }
 }

@@ -7,6 +7,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +49,56 @@ class TrainingTest {
                     assertEquals(expected, scores[b][t], 1e-4, "row " + b + " position " + t);
                 }
             }
+        }
+    }
+
+    @Test
+    void blockedCausalAttentionMatchesOneProductInValuesAndGradients() {
+        ModelInit.write(dir, ModelInit.Options.defaults());
+        Random random = new Random(3);
+        int[][] tokens = new int[2][];
+        boolean[][] mask = new boolean[2][];
+        for (int b = 0; b < 2; b++) {
+            tokens[b] = new int[b == 0 ? 70 : 53]; // rows of different length: blocks end inside the padding
+            mask[b] = new boolean[tokens[b].length];
+            for (int t = 0; t < tokens[b].length; t++) {
+                tokens[b][t] = random.nextInt(ModelInit.vocabSize());
+                mask[b][t] = t > 0;
+            }
+        }
+        try (Qwen3Model model = Qwen3Model.load(dir, Device.cpu())) {
+            List<NDArray> parameters = model.parameters();
+            parameters.forEach(p -> p.setRequiresGradient(true));
+            model.setAttentionBlock(Integer.MAX_VALUE);
+            float[][] whole = model.sequenceLogprobs(tokens);
+            float[][] wholeGradients = gradients(model, parameters, tokens, mask);
+            model.setAttentionBlock(16); // 5 blocks, the last one partial
+            float[][] blocked = model.sequenceLogprobs(tokens);
+            float[][] blockedGradients = gradients(model, parameters, tokens, mask);
+            for (int b = 0; b < tokens.length; b++) {
+                for (int t = 0; t < whole[b].length; t++) {
+                    assertEquals(whole[b][t], blocked[b][t], 1e-5, "row " + b + " position " + t);
+                }
+            }
+            for (int i = 0; i < wholeGradients.length; i++) {
+                for (int j = 0; j < wholeGradients[i].length; j++) {
+                    assertEquals(wholeGradients[i][j], blockedGradients[i][j], 1e-5, "parameter " + i + " at " + j);
+                }
+            }
+        }
+    }
+
+    private static float[][] gradients(Qwen3Model model, List<NDArray> parameters, int[][] tokens, boolean[][] mask) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(model.trainingLoss(manager, tokens, mask));
+            }
+            float[][] out = new float[parameters.size()][];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = parameters.get(i).getGradient().toFloatArray();
+                JniUtils.zeroGrad((PtNDArray) parameters.get(i)); // gradients add up until zeroed
+            }
+            return out;
         }
     }
 

@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * The model service as the agent loop sees it. Small calls are retried when the service cannot be reached at all
@@ -52,7 +51,7 @@ public class ModelServiceClient implements ModelPort {
     private final String completionsUri;
     private final InternalAuth auth;
 
-    public ModelServiceClient(@RestClient ModelServiceRestClient rest, GatewayConfig config, ObjectMapper json,
+    public ModelServiceClient(ModelServiceRestClient rest, GatewayConfig config, ObjectMapper json,
             Vertx vertx, OpenTelemetry openTelemetry, InternalAuth auth) {
         this.rest = rest;
         this.auth = auth;
@@ -65,13 +64,24 @@ public class ModelServiceClient implements ModelPort {
         this.completionsUri = config.modelServiceUrl().replaceAll("/+$", "") + "/v1/completions";
     }
 
+    /** Retried twice, 100 ms apart, when the service cannot be reached at all (a restart). */
     @Override
-    @Retry(maxRetries = 2, delay = 100, retryOn = DependencyFailures.ConnectFailure.class)
     public TokenizeResponse tokenize(TokenizeRequest request) {
-        try {
-            return rest.tokenize(request).await().atMost(config.modelCallTimeout());
-        } catch (RuntimeException e) {
-            throw DependencyFailures.translate(NAME, e, json);
+        for (int attempt = 0; ; attempt++) {
+            RuntimeException failure;
+            try {
+                return rest.tokenize(request).await().atMost(config.modelCallTimeout());
+            } catch (RuntimeException e) {
+                failure = DependencyFailures.translate(NAME, e, json);
+            }
+            if (!(failure instanceof DependencyFailures.ConnectFailure) || attempt >= 2) {
+                throw failure;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw DependencyFailures.translate(NAME, e, json);
+            }
         }
     }
 
@@ -98,7 +108,7 @@ public class ModelServiceClient implements ModelPort {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a completion request", e);
         }
-        TokenStream stream = new TokenStream(onChunk, gate, json, NAME, ModelServiceClient::failure);
+        TokenStream stream = new TokenStream(onChunk, gate, NAME, ModelServiceClient::failure);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(completionsUri)
                 .setIdleTimeout(config.modelIdleTimeout().toMillis())
                 .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")

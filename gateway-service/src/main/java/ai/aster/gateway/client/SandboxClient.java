@@ -11,9 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * The sandbox as the agent loop sees it. A 429 (saturated) is retried after its {@code Retry-After} until the
@@ -30,7 +27,7 @@ public class SandboxClient implements SandboxPort {
     private final SandboxRestClient rest;
     private final ObjectMapper json;
 
-    public SandboxClient(@RestClient SandboxRestClient rest, GatewayConfig config, ObjectMapper json) {
+    public SandboxClient(SandboxRestClient rest, GatewayConfig config, ObjectMapper json) {
         this.rest = rest;
         this.json = json;
     }
@@ -74,18 +71,29 @@ public class SandboxClient implements SandboxPort {
         }
     }
 
+    /** Tried three times, 200 ms apart, 5 s each. */
     @Override
-    @Retry(maxRetries = 2, delay = 200)
-    @Timeout(5000)
     public void deleteSession(String sessionId) {
-        try {
-            rest.deleteSession(sessionId).await().atMost(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof WebApplicationException web && web.getResponse().getStatus() == 404) {
-                return; // no state was kept for it
+        for (int attempt = 0; ; attempt++) {
+            try {
+                rest.deleteSession(sessionId).await().atMost(Duration.ofSeconds(5));
+                return;
+            } catch (RuntimeException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                if (e instanceof WebApplicationException web && web.getResponse().getStatus() == 404
+                        || cause instanceof WebApplicationException web2 && web2.getResponse().getStatus() == 404) {
+                    return; // no state was kept for it
+                }
+                if (attempt >= 2) {
+                    throw e;
+                }
             }
-            throw e;
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

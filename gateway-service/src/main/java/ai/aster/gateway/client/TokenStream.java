@@ -2,27 +2,20 @@ package ai.aster.gateway.client;
 
 import ai.aster.gateway.service.DependencyUnavailableException;
 import ai.aster.gateway.service.OutputGate;
-import ai.aster.protocol.openai.CompletionChoice;
 import ai.aster.protocol.openai.CompletionResponse;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.parsetools.RecordParser;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * One streamed completion from the model service: SSE lines split by Vert.x's {@link RecordParser} (no hand-written
- * codec), each event parsed once into the few fields the loop needs, handed to the consumer on the upstream's event
- * loop. Two guarantees the agent loop relies on:
+ * codec), each event read once by {@link CompletionEventScanner} into the few fields the loop needs, handed to the
+ * consumer on the upstream's event loop. Two guarantees the agent loop relies on:
  * <ul>
  *   <li>after {@link #close()} returns, the consumer is never called again, and no call is still running: the
  *       trajectory thread can finish the turn's state without racing the network (deadline, cancel);</li>
@@ -31,18 +24,12 @@ import java.util.function.Function;
  */
 final class TokenStream {
 
-    /** The fields of a stream event the loop reads; everything else (text offsets, top log-probs) is skipped. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Event(List<CompletionChoice> choices, Long policyVersion, JsonNode error) {}
-
     private static final byte[] DATA = "data:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final Buffer DONE_EVENT = Buffer.buffer("[DONE]");
 
     final CompletableFuture<Void> done = new CompletableFuture<>();
     private final Consumer<CompletionResponse> onChunk;
     private final OutputGate gate;
-    private final ObjectMapper json;
     private final String name;
     private final Function<Throwable, RuntimeException> translate;
     private final Object delivery = new Object(); // held while the consumer runs; close() takes it too
@@ -52,11 +39,10 @@ final class TokenStream {
     private volatile boolean ended;
     private Buffer data; // the current event's data lines (event loop only)
 
-    TokenStream(Consumer<CompletionResponse> onChunk, OutputGate gate, ObjectMapper json, String name,
+    TokenStream(Consumer<CompletionResponse> onChunk, OutputGate gate, String name,
             Function<Throwable, RuntimeException> translate) {
         this.onChunk = onChunk;
         this.gate = gate;
-        this.json = json;
         this.name = name;
         this.translate = translate;
     }
@@ -123,16 +109,15 @@ final class TokenStream {
         if (done.isDone() || event.length() == 0 || event.equals(DONE_EVENT)) {
             return;
         }
-        Event parsed;
+        CompletionEventScanner.Event parsed;
         try {
-            parsed = json.readValue(event.getBytes(), Event.class);
+            parsed = CompletionEventScanner.scan(event.getBytes());
         } catch (Exception e) {
             fail(new DependencyUnavailableException(name, "sent an unreadable chunk: " + e.getMessage(), e));
             return;
         }
-        if (parsed.error() != null && !parsed.error().isNull()) {
-            fail(new DependencyUnavailableException(name,
-                    "failed mid-stream: " + parsed.error().path("message").asText(), null));
+        if (parsed.errorMessage() != null) {
+            fail(new DependencyUnavailableException(name, "failed mid-stream: " + parsed.errorMessage(), null));
             return;
         }
         CompletionResponse chunk = new CompletionResponse(null, CompletionResponse.OBJECT, 0, null, parsed.choices(),

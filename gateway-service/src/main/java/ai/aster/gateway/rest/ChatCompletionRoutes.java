@@ -51,6 +51,7 @@ public class ChatCompletionRoutes {
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
     private final ObjectMapper json;
+    private final boolean plainEscaping; // see DeltaEvent
 
     public ChatCompletionRoutes(ChatCompletionService service, ModelServiceClient model, ApiKeyFilter apiKeys,
             GatewayMetrics metrics, GatewayConfig config, ObjectMapper json) {
@@ -60,6 +61,7 @@ public class ChatCompletionRoutes {
         this.metrics = metrics;
         this.config = config;
         this.json = json;
+        this.plainEscaping = DeltaEvent.plainEscaping(json);
     }
 
     void register(@Observes Router router) {
@@ -249,14 +251,29 @@ public class ChatCompletionRoutes {
         @Override
         public TrajectoryEvents events(int choice) {
             return new TrajectoryEvents() {
+                // the per-token events: framed once per choice (at first use), only the delta is written per token
+                private volatile DeltaEvent reasoning;
+                private volatile DeltaEvent content;
+
                 @Override
                 public void reasoning(String delta) {
-                    send(choice, new ChatMessage(null, null, null, delta, null, null, null));
+                    if (reasoning == null) {
+                        reasoning = frame(new ChatMessage(null, null, null, DeltaEvent.MARK, null, null, null));
+                    }
+                    writer.send(reasoning.event(delta));
                 }
 
                 @Override
                 public void content(String delta) {
-                    send(choice, new ChatMessage(null, delta, null, null, null, null, null));
+                    if (content == null) {
+                        content = frame(new ChatMessage(null, DeltaEvent.MARK, null, null, null, null, null));
+                    }
+                    writer.send(content.event(delta));
+                }
+
+                private DeltaEvent frame(ChatMessage delta) {
+                    return new DeltaEvent(json, chunk(List.of(new ChatCompletionChunk.Choice(choice, delta, null)),
+                            null, null), plainEscaping);
                 }
 
                 @Override

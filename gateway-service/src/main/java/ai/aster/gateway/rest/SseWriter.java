@@ -2,9 +2,11 @@ package ai.aster.gateway.rest;
 
 import ai.aster.gateway.service.OutputGate;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -25,6 +27,9 @@ final class SseWriter implements OutputGate {
     private final Runnable onStart;
     private final AtomicLong pending = new AtomicLong();
     private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final Queue<String> queued = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Handler<Void> flush = v -> writeQueued();
     private volatile boolean queueFull;
     private boolean started; // the response's context only
 
@@ -39,15 +44,23 @@ final class SseWriter implements OutputGate {
         this.onStart = onStart;
     }
 
-    /** Queues one or more complete events ({@code data: ...\n\n}); any thread. */
+    /**
+     * Queues one or more complete events ({@code data: ...\n\n}); any thread. Events queued while a write to the
+     * event loop is already scheduled go out with it, as one write: one hop and one flush per burst of tokens (a
+     * read from the model service often holds several events) rather than per event.
+     */
     void send(String events) {
         pending.addAndGet(events.length());
-        context.runOnContext(v -> write(events));
+        queued.add(events);
+        if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+            context.runOnContext(flush);
+        }
     }
 
     /** Writes what is queued, then {@code last} and ends the response (if the client is still there). */
     void end(String last) {
         context.runOnContext(v -> {
+            writeQueued();
             if (open()) {
                 startIfNeeded();
                 response.end(last);
@@ -74,7 +87,24 @@ final class SseWriter implements OutputGate {
         }
     }
 
-    private void write(String events) {
+    /** Writes every queued event as one write (the response's context only). */
+    private void writeQueued() {
+        scheduled.set(false); // a send after this schedules another flush; one before it is polled below
+        String first = queued.poll();
+        if (first == null) {
+            return;
+        }
+        String next = queued.poll();
+        String events;
+        if (next == null) {
+            events = first;
+        } else {
+            StringBuilder batch = new StringBuilder(first.length() * 4).append(first).append(next);
+            while ((next = queued.poll()) != null) {
+                batch.append(next);
+            }
+            events = batch.toString();
+        }
         pending.addAndGet(-events.length());
         if (!open()) {
             release(); // the client is gone: let the stream run to its cancellation

@@ -450,11 +450,17 @@ public final class GatewayBench {
         Path log = Files.createDirectories(Path.of("target")).resolve("bench-gateway-" + name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         System.out.println("gateway log: " + log.toAbsolutePath());
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-Dquarkus.http.port=" + port,
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
+        // e.g. -Dbench.gatewayJvmArgs=-XX:StartFlightRecording=filename=target/gw.jfr to profile the gateway
+        String extra = System.getProperty("bench.gatewayJvmArgs", "").replace("{name}", name);
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-Dquarkus.http.port=" + port,
                 "-Daster.gateway.model-service-url=" + modelUrl, "-Daster.gateway.sandbox-url=" + sandboxUrl,
                 "-Daster.gateway.api-keys=" + KEY, "-Daster.gateway.publish-trajectories=false",
-                "-Dquarkus.otel.sdk.disabled=true", "-Dquarkus.log.level=WARN", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                "-Dquarkus.otel.sdk.disabled=true", "-Dquarkus.log.level=WARN", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("ASTER_INTERNAL_TOKEN", INTERNAL_TOKEN);
         return builder.start();
     }

@@ -13,7 +13,7 @@ import java.util.List;
  * From {@code promptTokenIds} and the turns the trainer rebuilds the exact token sequence the model saw:
  * completion tokens are trained, tool-result tokens are masked.
  *
- * @param source         api, rollout or eval
+ * @param source         api, rollout or eval (the gateway), or sft (the SFT teacher, {@code ./aster teach})
  * @param messages       the request's messages (the prompt before any generated turn)
  * @param promptTokenIds the rendered prompt's token ids (ASTER addition to the schema: the sequence starts here)
  * @param finishReason   stop, length, max_tool_calls, deadline or error

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -33,12 +35,40 @@ public class DatasetExporter {
      */
     public record ExportRequest(ExportFormat format, TrajectoryQuery filters, String dataSource, String split) {}
 
+    /** A finished export in a temporary file, which its receiver deletes once sent. */
+    public record ExportedFile(Path file, long rows, long bytes) {
+
+        public void delete() {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file: the OS cleans its temp folder
+            }
+        }
+    }
+
     private final TrajectoryStore store;
     private final ObjectMapper json;
 
     public DatasetExporter(TrajectoryStore store, ObjectMapper json) {
         this.store = store;
         this.json = json;
+    }
+
+    /** Exports into a new temporary file; on failure nothing is left behind. */
+    public ExportedFile exportToTemporaryFile(ExportRequest request) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("aster-export-", "." + request.format().extension());
+            long rows = export(request, file);
+            return new ExportedFile(file, rows, Files.size(file));
+        } catch (IOException | RuntimeException e) {
+            if (file != null) {
+                new ExportedFile(file, 0, 0).delete();
+            }
+            throw e instanceof IOException io ? new UncheckedIOException("export failed: " + io.getMessage(), io)
+                    : (RuntimeException) e;
+        }
     }
 
     /** @return rows written */

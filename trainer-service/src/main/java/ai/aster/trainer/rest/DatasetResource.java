@@ -2,6 +2,7 @@ package ai.aster.trainer.rest;
 
 import ai.aster.trainer.dataset.DatasetExporter;
 import ai.aster.trainer.dataset.DatasetExporter.ExportRequest;
+import ai.aster.trainer.dataset.DatasetExporter.ExportedFile;
 import ai.aster.trainer.dataset.DatasetRows;
 import ai.aster.trainer.dataset.ExportFormat;
 import ai.aster.trainer.service.InvalidRequestException;
@@ -15,8 +16,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -52,32 +51,20 @@ public class DatasetResource {
         ExportRequest request = new ExportRequest(exportFormat, query,
                 text("data_source", dataSource, DatasetRows.DEFAULT_DATA_SOURCE),
                 text("split", split, DatasetRows.DEFAULT_SPLIT));
-        java.nio.file.Path file = null;
-        long rows;
-        long size;
-        try {
-            file = Files.createTempFile("aster-export-", "." + exportFormat.extension());
-            rows = exporter.export(request, file);
-            size = Files.size(file);
-        } catch (IOException | RuntimeException e) {
-            deleteQuietly(file);
-            throw e instanceof IOException io ? new UncheckedIOException("export failed: " + io.getMessage(), io)
-                    : (RuntimeException) e;
-        }
-        java.nio.file.Path written = file;
+        ExportedFile exported = exporter.exportToTemporaryFile(request);
         String name = "aster-" + exportFormat.wireName() + "-" + ZonedDateTime.now(ZoneOffset.UTC).format(STAMP) + "."
                 + exportFormat.extension();
         StreamingOutput body = out -> {
             try {
-                Files.copy(written, out);
+                Files.copy(exported.file(), out);
             } finally {
-                deleteQuietly(written);
+                exported.delete();
             }
         };
         return Response.ok(body, exportFormat.mediaType())
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
-                .header(HttpHeaders.CONTENT_LENGTH, size)
-                .header(ROWS_HEADER, rows)
+                .header(HttpHeaders.CONTENT_LENGTH, exported.bytes())
+                .header(ROWS_HEADER, exported.rows())
                 .build();
     }
 
@@ -93,16 +80,6 @@ public class DatasetResource {
                 known.addAll(TrajectoryQueryParams.FILTERS);
                 throw new InvalidRequestException("unknown parameter '" + name + "'; export takes "
                         + String.join(", ", known), name);
-            }
-        }
-    }
-
-    private static void deleteQuietly(java.nio.file.Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a temporary file; the OS cleans its temp folder
             }
         }
     }

@@ -11,7 +11,7 @@ import java.util.Set;
 /** Reads one Kafka record's value into a trajectory, or says precisely why it cannot be stored. */
 public final class TrajectoryParser {
 
-    static final Set<String> SOURCES = Set.of("api", "rollout", "eval");
+    static final Set<String> SOURCES = TrajectoryQuery.SOURCES;
 
     private final ObjectMapper json;
 
@@ -53,7 +53,7 @@ public final class TrajectoryParser {
             throw new InvalidTrajectoryException("missing created_at");
         }
         if (trajectory.source() == null || !SOURCES.contains(trajectory.source())) {
-            throw new InvalidTrajectoryException("source must be one of api, rollout, eval; was " + trajectory.source());
+            throw new InvalidTrajectoryException("source must be one of api, rollout, eval, sft; was " + trajectory.source());
         }
         return new ParsedTrajectory(document, trajectory);
     }

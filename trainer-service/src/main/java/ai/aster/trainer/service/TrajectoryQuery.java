@@ -22,7 +22,7 @@ public record TrajectoryQuery(
         int limit) {
 
     /** The values of the {@code source} filter. */
-    public static final Set<String> SOURCES = Set.of("api", "rollout", "eval");
+    public static final Set<String> SOURCES = Set.of("api", "rollout", "eval", "sft");
     /** The values of the {@code finish_reason} filter. */
     public static final Set<String> FINISH_REASONS = Set.of("stop", "length", "max_tool_calls", "deadline", "error",
             "tool_calls");

@@ -26,6 +26,12 @@ class TrajectoryParserTest {
     }
 
     @Test
+    void theTeachersSourceIsAccepted() throws Exception {
+        assertThat(parser.parse("t2", utf8("{\"id\":\"t2\",\"created_at\":\"2026-11-30T08:00:00Z\",\"source\":\"sft\"}"))
+                .trajectory().source()).isEqualTo("sft");
+    }
+
+    @Test
     void reasonsSayWhatIsWrong() {
         reason(null, new byte[0], "empty message");
         reason(null, utf8("{oops"), "not JSON");

@@ -70,14 +70,14 @@ public final class ServingPlatform implements AutoCloseable {
                     "-Daster.model.compute-threads=1", "-Daster.model.max-batch-size=8"));
             String sandboxUrl = "http://127.0.0.1:" + sandboxPort;
             String modelUrl = "http://127.0.0.1:" + modelPort;
-            awaitReady("sandbox-service", sandbox, sandboxUrl);
-            awaitReady("model-service", modelService, modelUrl);
+            awaitReady(dir, "sandbox-service", sandbox, sandboxUrl);
+            awaitReady(dir, "model-service", modelService, modelUrl);
             Process gateway = spawn("gateway-service", List.of("-Xmx512m", "-Dquarkus.http.port=" + gatewayPort,
                     "-Daster.gateway.api-keys=" + API_KEY, "-Daster.gateway.model-url=" + modelUrl,
                     "-Daster.gateway.sandbox-url=" + sandboxUrl,
                     "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers()));
             gatewayUrl = "http://127.0.0.1:" + gatewayPort;
-            awaitReady("gateway-service", gateway, gatewayUrl);
+            awaitReady(dir, "gateway-service", gateway, gatewayUrl);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -121,7 +121,7 @@ public final class ServingPlatform implements AutoCloseable {
     }
 
     /** Waits for the service's readiness check; fails at once when the process exits. */
-    private void awaitReady(String name, Process process, String url) {
+    static void awaitReady(Path dir, String name, Process process, String url) {
         HttpClient http = HttpClient.newHttpClient();
         // a bound for a machine under heavy load, not a pause: the loop returns as soon as the service is ready
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();

@@ -1,0 +1,169 @@
+package ai.aster.trainer.teach;
+
+import ai.aster.modeling.ChatTemplate;
+import ai.aster.modeling.Tokenizer;
+import ai.aster.protocol.answer.BoxedAnswer;
+import ai.aster.protocol.chat.ChatFormat;
+import ai.aster.protocol.chat.ToolResultTemplate;
+import ai.aster.protocol.openai.ChatMessage;
+import ai.aster.protocol.sandbox.ExecutionRequest;
+import ai.aster.protocol.sandbox.ExecutionResult;
+import ai.aster.protocol.sandbox.ExecutionStatus;
+import ai.aster.protocol.tools.CodeInterpreterTool;
+import ai.aster.protocol.tools.HermesProtocol;
+import ai.aster.protocol.tools.ToolCallParse;
+import ai.aster.protocol.tools.ToolResultText;
+import ai.aster.protocol.trajectory.Timings;
+import ai.aster.protocol.trajectory.Trajectory;
+import ai.aster.protocol.trajectory.TrajectoryUsage;
+import ai.aster.protocol.trajectory.Turn;
+import ai.aster.trainer.curriculum.CurriculumProblem;
+import ai.aster.trainer.eval.ChatEndpoint;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The programmatic teacher: writes an expert trajectory for a curriculum problem in the model's chat format
+ * (thinking in {@code <think>}, hermes {@code <tool_call>}s of {@code code_interpreter}, a final {@code \boxed{}}),
+ * running every call in the real sandbox (one session per trajectory, as the gateway does), and records it
+ * token-exactly as the gateway would log it for the model whose tokenizer and chat template it holds: the prompt
+ * rendered with the code-interpreter tool, each turn's text tokenized as the model's completion, each result
+ * appended as the chat template renders a {@code tool} message ({@link ToolResultTemplate}). Answers are taken from
+ * the sandbox's output and must equal the problem's reference answer.
+ */
+public final class Teacher {
+
+    /** The trajectory source of teacher-written trajectories. */
+    public static final String SOURCE = "sft";
+    /** The model name the trajectories carry (the gateway's default model name). */
+    public static final String MODEL_NAME = "aster";
+    private static final double TOOL_TIMEOUT_S = 30;
+
+    private final Tokenizer tokenizer;
+    private final ChatTemplate template;
+    private final ToolResultTemplate resultTemplate;
+    private final SandboxExecutions sandbox;
+    private final ObjectMapper json;
+    private final HermesProtocol protocol = new HermesProtocol();
+
+    public Teacher(Tokenizer tokenizer, ChatTemplate template, SandboxExecutions sandbox, ObjectMapper json) {
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.sandbox = sandbox;
+        this.json = json;
+        this.resultTemplate = ToolResultTemplate.fromRendering(template.render(ToolResultTemplate.SAMPLE, null, true));
+    }
+
+    /** The id of the teacher's trajectory of a problem in a style: the same problem and style give the same id. */
+    public static String trajectoryId(CurriculumProblem problem, TeachingStyle style) {
+        return SOURCE + "-" + style.wireName() + "-" + problem.id();
+    }
+
+    public Trajectory teach(CurriculumProblem problem, TeachingStyle style) {
+        String id = trajectoryId(problem, style);
+        long start = System.nanoTime();
+        try {
+            return write(id, problem, style, start);
+        } finally {
+            sandbox.deleteSession(id);
+        }
+    }
+
+    private Trajectory write(String id, CurriculumProblem problem, TeachingStyle style, long start) {
+        ExpertSolutions.Solution solution = ExpertSolutions.of(problem, style);
+        List<ChatMessage> messages = List.of(ChatMessage.user(problem.problem() + ChatEndpoint.PROMPT_SUFFIX));
+        String prompt = template.render(messages, List.of(CodeInterpreterTool.DEFINITION), true);
+        List<Integer> promptIds = ids(prompt);
+        boolean startsInThink = ChatFormat.endsWithOpenThink(prompt);
+        List<Turn> turns = new ArrayList<>();
+        int completionTokens = 0;
+        int toolTokens = 0;
+        long toolMs = 0;
+        String previousOutput = null;
+        String answer = null;
+        for (int i = 0; i < solution.steps().size(); i++) {
+            ExpertSolutions.Step step = solution.steps().get(i);
+            String thought = previousOutput == null ? step.thought()
+                    : "The output was: " + summary(previousOutput) + "\n\n" + step.thought();
+            String text = thinking(thought, startsInThink) + "\n\n" + ChatFormat.TOOL_CALL_OPEN + "\n"
+                    + callJson(step.code()) + "\n" + ChatFormat.TOOL_CALL_CLOSE;
+            checkParses(text, startsInThink, step.code());
+            ExecutionResult result = sandbox.execute(ExecutionRequest.python(step.code(), id, TOOL_TIMEOUT_S));
+            if (result.status() != ExecutionStatus.OK) {
+                throw new TeachingException(problem.id() + ": call " + (i + 1) + " ended " + result.status().wireName()
+                        + ": " + ToolResultText.render(result, TOOL_TIMEOUT_S).strip());
+            }
+            String resultText = ToolResultText.render(result, TOOL_TIMEOUT_S);
+            String continuation = resultTemplate.wrap(resultText);
+            List<Integer> completion = ids(text);
+            List<Integer> resultIds = ids(continuation);
+            completionTokens += completion.size();
+            toolTokens += resultIds.size();
+            toolMs += result.durationMs();
+            turns.add(new Turn(text, completion, null, "stop",
+                    new Turn.ToolCallRecord(CodeInterpreterTool.NAME, step.code(), null),
+                    new Turn.ToolResultRecord(result.status().wireName(), resultText, resultIds,
+                            result.durationMs())));
+            if (i == solution.answerStep()) {
+                answer = lastLine(resultText);
+            }
+            previousOutput = resultText;
+            startsInThink = ChatFormat.endsWithOpenThink(continuation);
+        }
+        if (answer == null || !answer.matches("-?\\d+") || !answer.equals(problem.answer())) {
+            throw new TeachingException(problem.id() + ": the sandbox printed " + answer + ", the reference answer is "
+                    + problem.answer());
+        }
+        String content = "The answer is \\boxed{" + answer + "}.";
+        String finalText = thinking("The output was: " + summary(previousOutput) + "\n\n"
+                + solution.conclusion().formatted(answer), startsInThink) + "\n\n" + content + ChatFormat.IM_END;
+        List<Integer> finalIds = ids(finalText);
+        completionTokens += finalIds.size();
+        turns.add(new Turn(finalText, finalIds, null, "stop", null, null));
+        long totalMs = (System.nanoTime() - start) / 1_000_000;
+        return new Trajectory(id, Instant.now(), SOURCE, MODEL_NAME, null, problem.id(), problem.answer(), messages,
+                promptIds, List.copyOf(turns), BoxedAnswer.last(content).orElseThrow(), "stop",
+                new TrajectoryUsage(promptIds.size() + toolTokens, completionTokens, solution.steps().size(), 0),
+                new Timings(totalMs, 0, toolMs), null);
+    }
+
+    /** A turn's thinking block; without the opening tag when the context already opened it. */
+    private static String thinking(String thought, boolean startsInThink) {
+        return (startsInThink ? "" : ChatFormat.THINK_OPEN) + "\n" + thought + "\n" + ChatFormat.THINK_CLOSE;
+    }
+
+    private String callJson(String code) {
+        try {
+            return "{\"name\": \"" + CodeInterpreterTool.NAME + "\", \"arguments\": {\"code\": "
+                    + json.writeValueAsString(code) + "}}";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The gateway's parser must read the teacher's call as exactly this code, or the model would learn a wrong format. */
+    private void checkParses(String text, boolean startsInThink, String code) {
+        if (!(protocol.parse(text, startsInThink) instanceof ToolCallParse.Call call) || !code.equals(call.code())) {
+            throw new IllegalStateException("the hermes parser does not read the teacher's call back: " + text);
+        }
+    }
+
+    private List<Integer> ids(String text) {
+        return Arrays.stream(tokenizer.encode(text)).boxed().toList();
+    }
+
+    private static String lastLine(String output) {
+        String[] lines = output.strip().split("\n");
+        return lines.length == 0 ? null : lines[lines.length - 1].strip();
+    }
+
+    /** The output as the thinking quotes it: whole when short, else its last line. */
+    private static String summary(String output) {
+        String s = output.strip();
+        return s.length() <= 200 ? s : "..." + lastLine(s);
+    }
+}
