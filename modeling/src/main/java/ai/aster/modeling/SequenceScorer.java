@@ -114,7 +114,8 @@ final class SequenceScorer {
         }
         NDManager work = this.manager.newSubManager();
         try {
-            NDArray idArray = work.create(ids, new Shape(batch, len));
+            // embedding and gather keep the ids for backward, which runs after this manager is closed
+            NDArray idArray = TensorOps.owned(work.create(ids, new Shape(batch, len)));
             NDArray logits = fullSequenceLogits(work, idArray, batch, len, false); // (batch, len, vocab)
             NDArray targets = idArray.get(new NDIndex().addAllDim().addSliceDim(1, len)).expandDims(-1); // (b, len-1, 1)
             NDArray logSoftmax = logits.get(new NDIndex().addAllDim().addSliceDim(0, len - 1)).logSoftmax(-1);
@@ -189,9 +190,10 @@ final class SequenceScorer {
             throw new IllegalArgumentException("the loss mask selects no token");
         }
         NDArray logp = tokenLogprobs(manager, tokens); // (batch, len-1)
-        // on the model's device, whatever device the caller's manager uses
-        NDArray m = manager.create(FloatBuffer.wrap(mask), new Shape(tokens.length, len - 1)).toDevice(this.manager.getDevice(), false);
-        return logp.mul(m).sum().neg().div(counted);
+        // on the model's device, whatever device the caller's manager uses; PyTorch's memory, as backward reads it
+        NDArray m = TensorOps.owned(manager.create(FloatBuffer.wrap(mask), new Shape(tokens.length, len - 1))
+                .toDevice(this.manager.getDevice(), false));
+        return logp.mul(m).sum().neg().div(m.getManager().full(new Shape(), (float) counted));
     }
 
     /**
@@ -209,12 +211,13 @@ final class SequenceScorer {
             positions[t] = t;
         }
         NDArray[] rotaryTables = layers.rotaryTables(work, positions);
-        NDArray cos = rotaryTables[0]; // (len, 1, d)
-        NDArray sin = rotaryTables[1];
-        NDArray mask = Qwen3Layers.causalMask(work, 0, len); // (len, len)
+        // mul keeps cos and sin for backward: in PyTorch's memory (TensorOps.owned), as the mask and the scale
+        NDArray cos = TensorOps.owned(rotaryTables[0]); // (len, 1, d)
+        NDArray sin = TensorOps.owned(rotaryTables[1]);
+        NDArray mask = TensorOps.owned(Qwen3Layers.causalMask(work, 0, len)); // (len, len)
         NDArray rot = layers.rotateHalf.duplicate();
         rot.attach(work);
-        double scale = 1.0 / Math.sqrt(headDim);
+        NDArray scale = work.full(new Shape(), (float) (1.0 / Math.sqrt(headDim)));
         NDArray x = layers.embed(ids); // (batch, len, hidden)
         for (Qwen3Weights.Layer w : layers.weights.layers) {
             NDArray qkv = Qwen3Layers.linear(layers.rmsNorm(x, w.inputNorm()), w.wqkv(), w.bqkv())

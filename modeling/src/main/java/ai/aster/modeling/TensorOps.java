@@ -41,6 +41,21 @@ final class TensorOps {
         JniUtils.indexSet((PtNDArray) target, (PtNDArray) value, b.min, b.max, b.step);
     }
 
+    /**
+     * {@code javaBacked} copied into memory PyTorch allocates; the original is closed. On the CPU, DJL's
+     * {@code create} of Java data makes a tensor over a direct buffer that the garbage collector frees as soon as the
+     * array is closed, although the autograd graph may still read that tensor in backward (embedding and gather keep
+     * their ids, mul its other factor): backward then reads freed memory. Arrays made from Java data that enter a
+     * graph with gradients go through here; constants there come from {@code NDManager.full}, never from the
+     * {@code Number} overloads of {@code mul}/{@code div}/{@code pow}, which DJL backs with a Java buffer it closes
+     * at once.
+     */
+    static NDArray owned(NDArray javaBacked) {
+        NDArray copy = javaBacked.duplicate();
+        javaBacked.close();
+        return copy;
+    }
+
     static PtNDManager managerOf(NDArray a) {
         return ((PtNDArray) a).getManager();
     }

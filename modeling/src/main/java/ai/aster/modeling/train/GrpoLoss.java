@@ -2,6 +2,7 @@ package ai.aster.modeling.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The ASTER/verl GRPO policy loss on one micro-batch, as verl's {@code compute_policy_loss_vanilla} with
@@ -85,7 +86,7 @@ public record GrpoLoss(double clipLow, double clipHigh, double dualClip, double 
                     .minimum((float) tisCap).stopGradient();
             perToken = perToken.mul(weight);
         }
-        NDArray loss = perToken.mul(mask).sum().div((float) miniBatchTokens);
+        NDArray loss = tokenMean(perToken.mul(mask).sum(), miniBatchTokens);
 
         NDArray m = mask.stopGradient();
         double tokens = m.sum().getFloat();
@@ -104,6 +105,14 @@ public record GrpoLoss(double clipLow, double clipHigh, double dualClip, double 
         if (!(miniBatchTokens > 0)) {
             throw new IllegalArgumentException("the mini-batch has no trained token");
         }
-        return logp.mul(mask).sum().neg().div((float) miniBatchTokens);
+        return tokenMean(logp.mul(mask).sum().neg(), miniBatchTokens);
+    }
+
+    /**
+     * {@code sum / tokens} with the divisor in PyTorch's memory: backward reads it, and {@code div(Number)} would
+     * make it over a Java buffer that DJL closes at once and the garbage collector may free before backward runs.
+     */
+    private static NDArray tokenMean(NDArray sum, double tokens) {
+        return sum.div(sum.getManager().full(new Shape(), (float) tokens));
     }
 }
