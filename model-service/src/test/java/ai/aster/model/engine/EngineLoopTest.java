@@ -291,6 +291,8 @@ class EngineLoopTest {
     /** A forward pass that waits at its first call until {@code gate} opens: later submissions then share a step. */
     static final class GatedForward implements ForwardPass {
         final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        /** Counted down when the first step's forward is held at the gate: what was submitted after it waits. */
+        final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
         final java.util.function.Predicate<List<int[]>> fails;
         volatile int largestFailedBatch;
         private boolean first = true;
@@ -304,6 +306,7 @@ class EngineLoopTest {
                 List<int[]> tokens) {
             if (first) {
                 first = false;
+                holding.countDown();
                 try {
                     gate.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -338,6 +341,11 @@ class EngineLoopTest {
                 requests.add(greedy(randomPrompt(300 + i, 6 + i), 7));
                 collectors.add(new Collector(1));
                 splitting.submit(requests.get(i), collectors.get(i));
+                if (i == 0) {
+                    // the first request's prefill is the held step, whatever the engine thread's timing; the other
+                    // five then share the next step with its decode
+                    assertTrue(forward.holding.await(30, TimeUnit.SECONDS));
+                }
             }
             forward.gate.countDown();
             for (int i = 0; i < 6; i++) {
@@ -360,6 +368,9 @@ class EngineLoopTest {
         try {
             Collector first = new Collector(1);
             faulty.submit(greedy(randomPrompt(310, 5), 4), first);
+            // its prefill is the held step; the rest queue behind it, whatever the engine thread's timing (without
+            // this wait, a slow submit let the engine take the bad request into the held step: a batch of 2 or 3)
+            assertTrue(forward.holding.await(30, TimeUnit.SECONDS));
             int[] bad = randomPrompt(311, 6);
             bad[2] = marker;
             Collector failing = new Collector(1);
