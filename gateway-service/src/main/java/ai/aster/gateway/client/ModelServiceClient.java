@@ -64,7 +64,11 @@ public class ModelServiceClient implements ModelPort {
         this.completionsUri = config.modelServiceUrl().replaceAll("/+$", "") + "/v1/completions";
     }
 
-    /** Retried twice, 100 ms apart, when the service cannot be reached at all (a restart). */
+    /**
+     * Retried twice, 100 ms apart, when the service cannot be reached at all (a restart). A plain loop, not
+     * SmallRye Fault Tolerance's {@code @Retry}: its interceptors were 11% of the gateway's CPU on this per-turn call
+     * (JFR, docs/benchmarks.md gateway section).
+     */
     @Override
     public TokenizeResponse tokenize(TokenizeRequest request) {
         for (int attempt = 0; ; attempt++) {

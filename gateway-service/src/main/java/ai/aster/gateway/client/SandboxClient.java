@@ -71,7 +71,10 @@ public class SandboxClient implements SandboxPort {
         }
     }
 
-    /** Tried three times, 200 ms apart, 5 s each. */
+    /**
+     * Tried three times, 200 ms apart, 5 s each. A plain loop, not SmallRye Fault Tolerance's {@code @Retry}, for
+     * the same reason as {@code ModelServiceClient.tokenize}: its interceptors' CPU on a per-trajectory call.
+     */
     @Override
     public void deleteSession(String sessionId) {
         for (int attempt = 0; ; attempt++) {
