@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * Learns byte-level BPE merges from a text corpus, compatible with Hugging Face's {@code ByteLevel} pre-tokenizer
  * (GPT-2 split regex) and {@code BPE} model: words are split like the pre-tokenizer splits them, mapped through
  * the byte-to-unicode table, and the most frequent adjacent pair is merged, repeatedly. Ties go to the pair that
- * sorts first, so the same corpus always gives the same merges.
+ * sorts first, so the same corpus always gives the same merges. Digits are never merged: every digit stays its own
+ * token, so a number is spelled the same way wherever it appears and a small model can copy it digit by digit
+ * (Qwen's own pre-tokenizer splits digits one by one for the same reason).
  */
 final class ByteLevelBpe {
 
@@ -49,6 +51,9 @@ final class ByteLevelBpe {
             for (int i = 0; i < words.size(); i++) {
                 List<String> s = words.get(i);
                 for (int j = 0; j + 1 < s.size(); j++) {
+                    if (hasDigit(s.get(j)) || hasDigit(s.get(j + 1))) {
+                        continue;
+                    }
                     pairs.merge(s.get(j) + " " + s.get(j + 1), freqs.get(i), Integer::sum);
                 }
             }
@@ -76,5 +81,15 @@ final class ByteLevelBpe {
             }
         }
         return merges;
+    }
+
+    private static boolean hasDigit(String symbol) {
+        for (int i = 0; i < symbol.length(); i++) {
+            char c = symbol.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -54,6 +54,8 @@ class ModelInitTest {
             int[] ids = tokenizer.encode(text);
             assertTrue(ids.length < text.length() * 0.6, ids.length + " tokens for " + text.length() + " bytes");
             assertEquals(text, tokenizer.decode(ids));
+            // the corpus repeats "42", "10" and "(n+1)": digits still stay one token each
+            assertEquals(4, tokenizer.encode(" 4210").length - tokenizer.encode(" ").length);
             String other = "Ünïcödé 中文 🎉 <tool_call>\n{\"x\": 1}</tool_call><|im_end|>";
             assertEquals(other, tokenizer.decode(tokenizer.encode(other)));
             assertEquals(256 + 60 + 2, tokenizer.tokenId("<|im_end|>").orElseThrow()); // after the merged tokens
