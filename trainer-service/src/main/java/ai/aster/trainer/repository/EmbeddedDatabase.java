@@ -81,6 +81,11 @@ final class EmbeddedDatabase {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir
                     + " (set ASTER_DB_URL to use another server)", e);
+        } catch (RuntimeException | LinkageError e) {
+            // Quarkus reports a config source's failure as its bare class name: log the cause where users look
+            LOG.errorf(e, "could not start the embedded PostgreSQL in %s (set ASTER_DB_URL to use another server)",
+                    dataDir);
+            throw e;
         }
     }
 
