@@ -28,7 +28,7 @@ public final class Qwen3Model implements AutoCloseable {
     private final Qwen3Layers layers;
     private final CachedForward decoder;
     private final SequenceScorer scorer;
-    private Path directory;
+    private final Path directory;
     private boolean closed;
 
     private Qwen3Model(Qwen3Config config, Device device, NDManager manager, Qwen3Weights weights, Path directory) {
@@ -80,7 +80,7 @@ public final class Qwen3Model implements AutoCloseable {
         return device;
     }
 
-    /** The folder the weights came from or were last saved to. */
+    /** The folder the model was loaded from: where its tokenizer files are. */
     public Path directory() {
         return directory;
     }
@@ -211,8 +211,9 @@ public final class Qwen3Model implements AutoCloseable {
     /** As {@link #save(Path)}, storing weights as {@code dtype} ("F32" or "BF16"; narrowing happens in Java). */
     public void save(Path dir, String dtype) {
         checkOpen();
+        // the tokenizer files always come from the folder the model was loaded from: a training job saves into
+        // a temporary folder it then renames, so a previous save's folder is gone by the next checkpoint
         ModelFiles.save(weights, config, directory, dir, dtype);
-        directory = dir;
     }
 
     private void checkOpen() {

@@ -126,10 +126,16 @@ class PolicyTrainerTest {
         Path checkpoint = dir.resolve("step-2");
         try (Qwen3Model model = Qwen3Model.load(dir.resolve("init"), Device.cpu());
                 PolicyTrainer trainer = new PolicyTrainer(model, options)) {
+            // a job saves each checkpoint into a temporary folder and renames it: the second save must still
+            // find the tokenizer (it once looked in the first save's folder, gone by then, and left it out)
+            Path first = dir.resolve(".step-1.tmp");
             trainer.sftStep(data);
+            TrainerCheckpoint.save(trainer, first);
+            Files.move(first, dir.resolve("step-1"));
             trainer.sftStep(data);
             TrainerCheckpoint.save(trainer, checkpoint);
         }
+        assertTrue(Files.isRegularFile(dir.resolve("step-1").resolve("tokenizer.json")));
         assertTrue(Files.isRegularFile(checkpoint.resolve("config.json")));
         assertTrue(Files.isRegularFile(checkpoint.resolve("model.safetensors")));
         assertTrue(Files.isRegularFile(checkpoint.resolve("tokenizer.json")));
