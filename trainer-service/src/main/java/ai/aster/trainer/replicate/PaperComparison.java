@@ -43,7 +43,7 @@ public final class PaperComparison {
         EvalPoint s = sparse.last();
         EvalPoint a = ablation.last();
         out.add("**Dense vs sparse cold start.** The paper finds that after RL a cold start on interaction-dense"
-                + " trajectories beats one on sparse trajectories. Here, after " + d.step() + " RL steps, the dense arm "
+                + " trajectories beats one on sparse trajectories. Here, after " + d.step() + " RL step(s), the dense arm "
                 + verb(compare(d, s)) + " the sparse arm: " + pair(d, s) + ". "
                 + agreement(compare(d, s), "dense ahead"));
         out.add("**Interaction budget.** The paper trains with a generous tool-call budget. Here the dense arm trained"

@@ -46,7 +46,9 @@ public record ReplicateSettings(String name, long seed, ModelSize model, int den
     /**
      * @param k          samples per held-out problem (avg@k)
      * @param every      evaluate after every this many RL steps (and after the last one)
-     * @param maxTokens  completion tokens per sample, all turns
+     * @param maxTokens   completion tokens per sample, all turns
+     * @param concurrency samples in flight: the model service batches them, and for a small model a batch costs
+     *                    about what one sequence does
      */
     public record Eval(int k, double temperature, int maxTokens, int every, int concurrency) {}
 
@@ -60,8 +62,8 @@ public record ReplicateSettings(String name, long seed, ModelSize model, int den
                 new ModelSize(64, 2, 4, 2, 16, 192, 4096, 400),
                 12, 48, 6, List.of(1),
                 new Sft(2, 4, 4, 1e-3, 2, 4096),
-                new Grpo(1, 2, 4, 4, 1, 384, 1.0, 1e-5, 128),
-                new Eval(2, 0.6, 384, 1, 4));
+                new Grpo(1, 2, 4, 4, 1, 256, 1.0, 1e-5, 96),
+                new Eval(2, 0.6, 256, 1, 12));
     }
 
     public static ReplicateSettings full() {
@@ -70,7 +72,7 @@ public record ReplicateSettings(String name, long seed, ModelSize model, int den
                 200, 800, 40, List.of(1, 2, 3),
                 new Sft(3, 8, 4, 1e-3, 10, 4096),
                 new Grpo(8, 4, 8, 8, 1, 768, 1.0, 1e-5, 256),
-                new Eval(4, 0.6, 768, 4, 4));
+                new Eval(4, 0.6, 768, 4, 16));
     }
 
     public static ReplicateSettings preset(String name) {

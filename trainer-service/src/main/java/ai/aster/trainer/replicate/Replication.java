@@ -118,7 +118,7 @@ final class Replication {
 
             t = System.nanoTime();
             String grpoId = "replicate-grpo-" + id;
-            say("[grpo " + id + "] job " + grpoId + ": " + s.grpo().steps() + " steps x " + s.grpo().promptsPerStep()
+            say("[grpo " + id + "] job " + grpoId + ": " + steps(s.grpo().steps()) + " x " + s.grpo().promptsPerStep()
                     + " prompts x " + s.grpo().rolloutsPerPrompt() + " rollouts, budget " + setting.budget());
             load(coldStart); // the job starts from the weights the model service serves
             jobs.start("grpo", grpoId, grpoConfig(layout, s, coldStart, setting.budget()));
@@ -326,6 +326,10 @@ final class Replication {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         stageSeconds.merge(name, seconds, Double::sum);
         say(String.format(Locale.ROOT, "[%s] done in %.0f s", name, seconds));
+    }
+
+    private static String steps(int n) {
+        return n + (n == 1 ? " step" : " steps");
     }
 
     private void say(String line) {

@@ -43,6 +43,11 @@ final class ReplicationPlots {
             add(accuracy, s.label(), steps, s.points().stream().mapToDouble(p -> 100 * p.avgAtK()).toArray());
             add(tools, s.label(), steps, s.points().stream().mapToDouble(EvalPoint::toolCalls).toArray());
         }
+        // fixed ranges: an all-zero curve reads as zero, not as a line in the middle of an unlabelled axis
+        accuracy.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
+        double mostCalls = r.settingResults().stream().flatMap(s -> s.points().stream())
+                .mapToDouble(EvalPoint::toolCalls).max().orElse(0);
+        tools.getStyler().setYAxisMin(0.0).setYAxisMax(Math.max(1.0, Math.ceil(mostCalls * 1.1)));
         write(accuracy, files.accuracy());
         write(tools, files.toolCalls());
 
@@ -50,6 +55,7 @@ final class ReplicationPlots {
                 .title("Held-out accuracy by difficulty level, after RL").xAxisTitle("level").yAxisTitle("accuracy (%)")
                 .build();
         levels.getStyler().setChartBackgroundColor(Color.WHITE);
+        levels.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
         TreeSet<Integer> all = new TreeSet<>();
         r.settingResults().forEach(s -> all.addAll(s.last().byLevel().keySet()));
         List<String> names = all.stream().map(l -> "level " + l).toList();

@@ -43,7 +43,7 @@ final class ReplicationReport {
                 + " tokens", sft.epochs(), sft.batchSize(), sft.microBatchSize(), num(sft.lr()), sft.warmupSteps(),
                 sft.maxSeqLen()));
         ReplicateSettings.Grpo g = s.grpo();
-        row(md, "GRPO", String.format(Locale.ROOT, "%d steps x %d prompts x %d rollouts, budget B = %d (ablation %d),"
+        row(md, "GRPO", String.format(Locale.ROOT, "%d step(s) x %d prompts x %d rollouts, budget B = %d (ablation %d),"
                         + " max %d tokens, temperature %s, lr %s%s", g.steps(), g.promptsPerStep(),
                 g.rolloutsPerPrompt(), g.budget(), g.ablationBudget(), g.maxTokens(), num(g.temperature()), num(g.lr()),
                 g.overlongBuffer() > 0 ? ", overlong shaping over the last " + g.overlongBuffer() + " tokens" : ""));
