@@ -11,12 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The trainer's jobs API as the command line calls it (JDK HTTP client, the internal token as Bearer). */
-final class TrainerApi {
+/** The trainer's API as the command-line programs call it (JDK HTTP client, the internal token as Bearer). */
+public final class TrainerApi {
 
     /** A failed call, already worded for the user; {@code status} is the HTTP status (0: no answer). */
-    static final class ApiException extends RuntimeException {
-        final int status;
+    public static final class ApiException extends RuntimeException {
+        public final int status;
 
         ApiException(int status, String message) {
             super(message);
@@ -29,21 +29,21 @@ final class TrainerApi {
     private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    TrainerApi(URI base, String token, ObjectMapper json) {
+    public TrainerApi(URI base, String token, ObjectMapper json) {
         this.base = base;
         this.token = token;
         this.json = json;
     }
 
-    URI base() {
+    public URI base() {
         return base;
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
-    JsonNode post(String path, JsonNode body) {
+    public JsonNode post(String path, JsonNode body) {
         try {
             return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))));
@@ -52,7 +52,7 @@ final class TrainerApi {
         }
     }
 
-    JsonNode delete(String path) {
+    public JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }
 

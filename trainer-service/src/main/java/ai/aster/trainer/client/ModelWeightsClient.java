@@ -7,6 +7,7 @@ import ai.aster.trainer.config.TrainerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,9 +29,15 @@ public class ModelWeightsClient {
     private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+    @Inject
     public ModelWeightsClient(TrainerConfig config, ObjectMapper json) {
-        this.endpoint = URI.create(config.trainer().modelEndpoint().replaceAll("/+$", "") + "/v1/weights");
-        this.token = config.internalToken().map(String::strip).orElse("");
+        this(config.trainer().modelEndpoint(), config.internalToken().map(String::strip).orElse(""), json);
+    }
+
+    /** For programs outside the service (./aster replicate): the model service's base URL and internal token. */
+    public ModelWeightsClient(String modelEndpoint, String token, ObjectMapper json) {
+        this.endpoint = URI.create(modelEndpoint.replaceAll("/+$", "") + "/v1/weights");
+        this.token = token;
         this.json = json;
     }
 

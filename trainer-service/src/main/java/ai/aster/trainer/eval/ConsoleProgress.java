@@ -6,7 +6,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A terminal progress bar with the rate, the ETA and the running share of correct samples. */
-final class ConsoleProgress implements EvalProgress, AutoCloseable {
+public final class ConsoleProgress implements EvalProgress, AutoCloseable {
 
     private final String task;
     private final PrintStream stream;
@@ -14,7 +14,7 @@ final class ConsoleProgress implements EvalProgress, AutoCloseable {
     private int correct;
     private int done;
 
-    ConsoleProgress(String task, PrintStream stream) {
+    public ConsoleProgress(String task, PrintStream stream) {
         this.task = task;
         this.stream = stream;
     }

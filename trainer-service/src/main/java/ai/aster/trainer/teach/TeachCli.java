@@ -2,7 +2,6 @@ package ai.aster.trainer.teach;
 
 import ai.aster.modeling.ChatTemplate;
 import ai.aster.modeling.Tokenizer;
-import ai.aster.protocol.trajectory.Trajectory;
 import ai.aster.trainer.curriculum.Curriculum;
 import ai.aster.trainer.curriculum.CurriculumProblem;
 import ai.aster.trainer.curriculum.Family;
@@ -15,18 +14,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * {@code ./aster teach --style dense|sparse --count N --seed S --model DIR [--out FILE.jsonl]}: draws N training
@@ -152,22 +142,8 @@ public final class TeachCli {
 
     private static int teach(Teacher teacher, List<CurriculumProblem> problems, Options options,
             TrajectoryProducer producer, BufferedWriter file, ObjectMapper json, PrintStream err) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
-        int failed = 0;
-        int toolCalls = 0;
-        String firstFailure = null;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("teach " + options.style().wireName())
-                .setInitialMax(problems.size()).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(err)).setUnit(" trajectories", 1).continuousUpdate()
-                .build()) {
-            List<Future<Trajectory>> futures = new ArrayList<>();
-            for (CurriculumProblem problem : problems) {
-                futures.add(pool.submit(() -> teacher.teach(problem, options.style())));
-            }
-            // in problem order: the file's lines follow the curriculum
-            for (Future<Trajectory> future : futures) {
-                try {
-                    Trajectory trajectory = future.get();
+        TeachingBatch.Outcome outcome = new TeachingBatch(teacher, options.concurrency(), err).teach(problems,
+                options.style(), trajectory -> {
                     if (producer != null) {
                         producer.publish(trajectory);
                     }
@@ -176,30 +152,11 @@ public final class TeachCli {
                         file.write('\n');
                         file.flush();
                     }
-                    toolCalls += trajectory.usage().toolCalls();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TeachingException te)) {
-                        throw new IllegalStateException(e.getCause());
-                    }
-                    if (te.getMessage().startsWith("cannot reach the sandbox")) {
-                        throw te; // nothing else can work either
-                    }
-                    failed++;
-                    firstFailure = firstFailure == null ? te.getMessage() : firstFailure;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new TeachingException("interrupted", e);
-                }
-                bar.step();
-                bar.setExtraMessage(" tool calls " + toolCalls + (failed > 0 ? ", failed " + failed : ""));
-            }
-        } finally {
-            pool.shutdownNow();
+                });
+        if (outcome.firstFailure() != null) {
+            err.println("aster teach: first failure: " + outcome.firstFailure());
         }
-        if (firstFailure != null) {
-            err.println("aster teach: first failure: " + firstFailure);
-        }
-        return failed;
+        return outcome.failed();
     }
 
     private static BufferedWriter writer(Path out) throws IOException {

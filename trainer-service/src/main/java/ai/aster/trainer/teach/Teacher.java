@@ -18,8 +18,6 @@ import ai.aster.protocol.trajectory.Trajectory;
 import ai.aster.protocol.trajectory.TrajectoryUsage;
 import ai.aster.protocol.trajectory.Turn;
 import ai.aster.trainer.curriculum.CurriculumProblem;
-import ai.aster.trainer.eval.ChatEndpoint;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,17 +42,15 @@ public final class Teacher {
     private static final double TOOL_TIMEOUT_S = 30;
 
     private final Tokenizer tokenizer;
-    private final ChatTemplate template;
+    private final TeacherText text;
     private final ToolResultTemplate resultTemplate;
     private final SandboxExecutions sandbox;
-    private final ObjectMapper json;
     private final HermesProtocol protocol = new HermesProtocol();
 
     public Teacher(Tokenizer tokenizer, ChatTemplate template, SandboxExecutions sandbox, ObjectMapper json) {
         this.tokenizer = tokenizer;
-        this.template = template;
+        this.text = new TeacherText(template, json);
         this.sandbox = sandbox;
-        this.json = json;
         this.resultTemplate = ToolResultTemplate.fromRendering(template.render(ToolResultTemplate.SAMPLE, null, true));
     }
 
@@ -75,8 +71,8 @@ public final class Teacher {
 
     private Trajectory write(String id, CurriculumProblem problem, TeachingStyle style, long start) {
         ExpertSolutions.Solution solution = ExpertSolutions.of(problem, style);
-        List<ChatMessage> messages = List.of(ChatMessage.user(problem.problem() + ChatEndpoint.PROMPT_SUFFIX));
-        String prompt = template.render(messages, List.of(CodeInterpreterTool.DEFINITION), true);
+        List<ChatMessage> messages = TeacherText.messages(problem);
+        String prompt = this.text.prompt(messages);
         List<Integer> promptIds = ids(prompt);
         boolean startsInThink = ChatFormat.endsWithOpenThink(prompt);
         List<Turn> turns = new ArrayList<>();
@@ -89,8 +85,7 @@ public final class Teacher {
             ExpertSolutions.Step step = solution.steps().get(i);
             String thought = previousOutput == null ? step.thought()
                     : "The output was: " + summary(previousOutput) + "\n\n" + step.thought();
-            String text = thinking(thought, startsInThink) + "\n\n" + ChatFormat.TOOL_CALL_OPEN + "\n"
-                    + callJson(step.code()) + "\n" + ChatFormat.TOOL_CALL_CLOSE;
+            String text = this.text.callTurn(thought, step.code(), startsInThink);
             checkParses(text, startsInThink, step.code());
             ExecutionResult result = sandbox.execute(ExecutionRequest.python(step.code(), id, TOOL_TIMEOUT_S));
             if (result.status() != ExecutionStatus.OK) {
@@ -118,9 +113,9 @@ public final class Teacher {
             throw new TeachingException(problem.id() + ": the sandbox printed " + answer + ", the reference answer is "
                     + problem.answer());
         }
-        String content = "The answer is \\boxed{" + answer + "}.";
-        String finalText = thinking("The output was: " + summary(previousOutput) + "\n\n"
-                + solution.conclusion().formatted(answer), startsInThink) + "\n\n" + content + ChatFormat.IM_END;
+        String content = TeacherText.answerContent(answer);
+        String finalText = TeacherText.finalTurn("The output was: " + summary(previousOutput) + "\n\n"
+                + solution.conclusion().formatted(answer), answer, startsInThink);
         List<Integer> finalIds = ids(finalText);
         completionTokens += finalIds.size();
         turns.add(new Turn(finalText, finalIds, null, "stop", null, null));
@@ -129,20 +124,6 @@ public final class Teacher {
                 promptIds, List.copyOf(turns), BoxedAnswer.last(content).orElseThrow(), "stop",
                 new TrajectoryUsage(promptIds.size() + toolTokens, completionTokens, solution.steps().size(), 0),
                 new Timings(totalMs, 0, toolMs), null);
-    }
-
-    /** A turn's thinking block; without the opening tag when the context already opened it. */
-    private static String thinking(String thought, boolean startsInThink) {
-        return (startsInThink ? "" : ChatFormat.THINK_OPEN) + "\n" + thought + "\n" + ChatFormat.THINK_CLOSE;
-    }
-
-    private String callJson(String code) {
-        try {
-            return "{\"name\": \"" + CodeInterpreterTool.NAME + "\", \"arguments\": {\"code\": "
-                    + json.writeValueAsString(code) + "}}";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The gateway's parser must read the teacher's call as exactly this code, or the model would learn a wrong format. */
