@@ -23,10 +23,16 @@ class ReplicateSettingsTest {
 
     @Test
     void evaluatesEveryEStepsAndTheLast() {
-        ReplicateSettings full = ReplicateSettings.full();
-        assertThat(full.grpo().steps()).isEqualTo(8);
-        assertThat(full.eval().every()).isEqualTo(4);
-        assertThat(full.evaluatedSteps()).containsExactly(4, 8);
+        ReplicateSettings f = ReplicateSettings.full();
+        ReplicateSettings.Grpo g = f.grpo();
+        ReplicateSettings.Eval e = f.eval();
+        ReplicateSettings eightEveryThree = new ReplicateSettings("x", 1, f.model(), f.denseProblems(), f.trainPool(),
+                f.heldOut(), f.levels(), f.sft(), new ReplicateSettings.Grpo(8, g.promptsPerStep(),
+                g.rolloutsPerPrompt(), g.budget(), g.ablationBudget(), g.maxTokens(), g.temperature(), g.lr(),
+                g.overlongBuffer()), new ReplicateSettings.Eval(e.k(), e.temperature(), e.maxTokens(), 3,
+                e.concurrency()));
+        assertThat(eightEveryThree.evaluatedSteps()).containsExactly(3, 6, 8);
+        assertThat(f.evaluatedSteps()).last().isEqualTo(f.grpo().steps());
     }
 
     @Test
