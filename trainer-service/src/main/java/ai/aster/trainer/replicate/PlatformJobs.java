@@ -55,6 +55,26 @@ final class PlatformJobs {
         }
     }
 
+    /**
+     * Waits until the job ends and returns its view, succeeded or failed (the caller decides what a failure means);
+     * a cancelled job (not this program's doing) is an exception, as in {@link #await}.
+     */
+    JsonNode awaitEnd(String id, Progress progress) {
+        while (true) {
+            JsonNode job = get("v1/jobs/" + id);
+            String status = job.path("status").asText();
+            progress.update(job);
+            switch (status) {
+                case "succeeded", "failed" -> {
+                    return job;
+                }
+                case "cancelled" -> throw new ReplicationException(job.path("type").asText() + " job " + id
+                        + " cancelled (folder " + job.path("folder").asText() + ")");
+                default -> sleep();
+            }
+        }
+    }
+
     /** How a job advances (a progress line per step). */
     interface Progress {
         void update(JsonNode job);

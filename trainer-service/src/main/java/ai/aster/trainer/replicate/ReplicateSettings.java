@@ -73,8 +73,8 @@ public record ReplicateSettings(String name, long seed, ModelSize model, int den
     public static ReplicateSettings full() {
         return new ReplicateSettings("full", 7,
                 new ModelSize(128, 4, 4, 2, 32, 384, 4096, 800),
-                64, 400, 16, List.of(1, 2, 3),
-                new Sft(20, 8, 8, 3e-3, 10, 4096),
+                64, 400, 12, List.of(1, 2, 3),
+                new Sft(16, 8, 8, 3e-3, 10, 4096),
                 new Grpo(3, 4, 6, 8, 1, 768, 1.0, 1e-4, 256),
                 new Eval(4, 0.6, 768, 3, 16));
     }

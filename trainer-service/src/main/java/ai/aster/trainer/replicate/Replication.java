@@ -122,16 +122,28 @@ final class Replication {
                     + " prompts x " + s.grpo().rolloutsPerPrompt() + " rollouts, budget " + setting.budget());
             load(coldStart); // the job starts from the weights the model service serves
             jobs.start("grpo", grpoId, grpoConfig(layout, s, coldStart, setting.budget()));
-            JsonNode job = jobs.await(grpoId, progress(grpoId));
+            JsonNode job = jobs.awaitEnd(grpoId, progress(grpoId));
             stage("grpo " + id, t);
+            // a GRPO job that fails after starting (e.g. every group of rollouts scored alike: no signal) is an
+            // outcome of this setting, reported with the checkpoints it reached; a refused job still ends the run
+            String rlStopped = null;
+            int reached = job.path("step").asInt();
+            if (!"succeeded".equals(job.path("status").asText())) {
+                rlStopped = job.path("error").asText("no error given") + " (after " + steps(reached) + ")";
+                say("[grpo " + id + "] stopped early: " + rlStopped);
+            }
 
             t = System.nanoTime();
-            for (int step : s.evaluatedSteps()) {
+            List<Integer> evaluated = new ArrayList<>(s.evaluatedSteps().stream().filter(st -> st <= reached).toList());
+            if (reached > 0 && !evaluated.contains(reached) && hasCheckpoint(job, reached)) {
+                evaluated.add(reached);
+            }
+            for (int step : evaluated) {
                 points.add(evaluate(eval, done, id, step, checkpoint(job, step), s.grpo().budget()));
             }
             stage("eval " + id + " RL checkpoints", t);
             results.add(new ReplicationResults.SettingResult(id, setting.arm().wireName(), setting.budget(),
-                    sftJobs.get(setting.arm()), grpoId, List.copyOf(points)));
+                    sftJobs.get(setting.arm()), grpoId, List.copyOf(points), rlStopped));
         }
 
         // 4. the best checkpoint: copied out, and evaluated without tools
@@ -280,6 +292,11 @@ final class Replication {
         } catch (ModelWeightsClient.WeightSyncException e) {
             throw new ReplicationException("cannot load " + checkpoint + " into the model service: " + e.getMessage());
         }
+    }
+
+    private static boolean hasCheckpoint(JsonNode job, int step) {
+        return Files.isRegularFile(Path.of(job.path("folder").asText()).resolve("checkpoints")
+                .resolve(String.format(Locale.ROOT, "step-%06d", step)).resolve("config.json"));
     }
 
     /** The checkpoint of a job's step ({@code <folder>/checkpoints/step-NNNNNN}). */

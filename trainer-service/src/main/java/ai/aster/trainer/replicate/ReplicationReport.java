@@ -66,6 +66,10 @@ final class ReplicationReport {
         for (ReplicationResults.SettingResult sr : r.settingResults()) {
             md.append("### ").append(sr.id()).append(" (").append(sr.label()).append(")\n\n");
             md.append("SFT job `").append(sr.sftJob()).append("`, GRPO job `").append(sr.grpoJob()).append("`.\n\n");
+            if (sr.rlStopped() != null) {
+                md.append("GRPO stopped early: ").append(sr.rlStopped()).append(". The table holds the checkpoints it"
+                        + " reached.\n\n");
+            }
             md.append("| step | avg@").append(k).append(" | tool calls / trajectory | correct with a code call |\n");
             md.append("|---:|---:|---:|---:|\n");
             for (EvalPoint p : sr.points()) {

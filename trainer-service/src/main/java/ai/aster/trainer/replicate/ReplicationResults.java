@@ -33,10 +33,12 @@ public record ReplicationResults(String preset, String command, String commit, l
      *
      * @param id     {@code dense-b8}, {@code sparse-b8}, {@code dense-b1}
      * @param points the held-out evaluations, by RL step (0 = the SFT checkpoint)
+     * @param rlStopped null when GRPO ran all its steps; else why it stopped early (e.g. no group of rollouts
+     *                  scored differently: a cold start that is always wrong gives RL no signal), a measured outcome
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record SettingResult(String id, String arm, int budget, String sftJob, String grpoJob,
-            List<EvalPoint> points) {
+            List<EvalPoint> points, String rlStopped) {
 
         public EvalPoint last() {
             return points.getLast();

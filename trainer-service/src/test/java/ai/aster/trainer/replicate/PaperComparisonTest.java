@@ -15,7 +15,7 @@ class PaperComparisonTest {
 
     private static ReplicationResults.SettingResult setting(String arm, int budget, double avg, int samples) {
         return new ReplicationResults.SettingResult(arm + "-b" + budget, arm, budget, "sft", "grpo",
-                List.of(point(arm + "-b" + budget, 0, samples), point(arm + "-b" + budget, avg, samples)));
+                List.of(point(arm + "-b" + budget, 0, samples), point(arm + "-b" + budget, avg, samples)), null);
     }
 
     @Test
