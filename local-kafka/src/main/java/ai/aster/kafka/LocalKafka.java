@@ -174,12 +174,21 @@ public final class LocalKafka implements AutoCloseable {
                 "");
     }
 
-    /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what {@code random-uuid} prints). */
+    /**
+     * A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what {@code random-uuid} prints), never
+     * starting with '-': {@code kafka-storage format -t -xyz} reads such an id as an option and fails (one fresh
+     * start in 64 did), which is why Kafka's own {@code Uuid.randomUuid} draws again in that case too.
+     */
     static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits());
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     static Path defaultLibDir() {
