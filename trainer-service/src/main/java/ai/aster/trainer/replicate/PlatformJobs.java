@@ -39,20 +39,11 @@ final class PlatformJobs {
 
     /** Waits until the job ends; its view when it succeeded, else the job's id and error as the exception. */
     JsonNode await(String id, Progress progress) {
-        while (true) {
-            JsonNode job = get("v1/jobs/" + id);
-            String status = job.path("status").asText();
-            progress.update(job);
-            switch (status) {
-                case "succeeded" -> {
-                    return job;
-                }
-                case "failed", "cancelled" -> throw new ReplicationException(job.path("type").asText() + " job " + id
-                        + " " + status + ": " + job.path("error").asText("no error given")
-                        + " (folder " + job.path("folder").asText() + ")");
-                default -> sleep();
-            }
+        JsonNode job = ended(id, progress);
+        if (!"succeeded".equals(job.path("status").asText())) {
+            throw unsuccessful(id, job);
         }
+        return job;
     }
 
     /**
@@ -60,19 +51,30 @@ final class PlatformJobs {
      * a cancelled job (not this program's doing) is an exception, as in {@link #await}.
      */
     JsonNode awaitEnd(String id, Progress progress) {
+        JsonNode job = ended(id, progress);
+        if ("cancelled".equals(job.path("status").asText())) {
+            throw unsuccessful(id, job);
+        }
+        return job;
+    }
+
+    /** Polls the job's view until its status is final. */
+    private JsonNode ended(String id, Progress progress) {
         while (true) {
             JsonNode job = get("v1/jobs/" + id);
-            String status = job.path("status").asText();
             progress.update(job);
-            switch (status) {
-                case "succeeded", "failed" -> {
+            switch (job.path("status").asText()) {
+                case "succeeded", "failed", "cancelled" -> {
                     return job;
                 }
-                case "cancelled" -> throw new ReplicationException(job.path("type").asText() + " job " + id
-                        + " cancelled (folder " + job.path("folder").asText() + ")");
                 default -> sleep();
             }
         }
+    }
+
+    private static ReplicationException unsuccessful(String id, JsonNode job) {
+        return new ReplicationException(job.path("type").asText() + " job " + id + " " + job.path("status").asText()
+                + ": " + job.path("error").asText("no error given") + " (folder " + job.path("folder").asText() + ")");
     }
 
     /** How a job advances (a progress line per step). */
