@@ -179,7 +179,7 @@ final class Replication {
                 TrajectoryProducer producer = new TrajectoryProducer(json, endpoints.kafka())) {
             Teacher teacher = new Teacher(tokenizer, ChatTemplate.forModel(model),
                     new SandboxExecutions(json, endpoints.sandbox(), internalToken), json);
-            TeachingBatch batch = new TeachingBatch(teacher, 4, err);
+            TeachingBatch batch = new TeachingBatch(teacher, 4, 1, err);
             say("[teach dense] " + s.denseProblems() + " problems through the sandbox at " + endpoints.sandbox());
             TeachingBatch.Outcome dense = batch.teach(train.subList(0, s.denseProblems()), TeachingStyle.DENSE,
                     producer::publish);

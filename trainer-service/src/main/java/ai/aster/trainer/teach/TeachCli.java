@@ -22,18 +22,21 @@ import java.util.Map;
  * {@code ./aster teach --style dense|sparse --count N --seed S --model DIR [--out FILE.jsonl]}: draws N training
  * problems of the curriculum, has the teacher solve each against the running sandbox, publishes each trajectory to
  * Kafka ({@code source=sft}; the trainer stores it), and with {@code --out} also writes them as OpenAI-format JSONL.
+ * {@code --per-execution N} runs N problems' calls together in one sandbox execution (thousands of problems at
+ * the cost of a few containers) instead of one container per call.
  * A progress bar on stderr; errors are one line: exit 2 for bad arguments, 1 when trajectories could not be made.
  */
 public final class TeachCli {
 
     static final String USAGE = "usage: ./aster teach --style dense|sparse --count N --seed S --model DIR"
-            + " [--out FILE.jsonl] [--families a,b] [--levels 1,2,3] [--concurrency 4] [--no-publish]";
+            + " [--out FILE.jsonl] [--families a,b] [--levels 1,2,3] [--concurrency 4] [--per-execution 1]"
+            + " [--no-publish]";
 
     private TeachCli() {}
 
     /** The parsed command line; endpoints come from the launcher's environment. */
     record Options(TeachingStyle style, int count, long seed, Path model, Path out, List<Family> families,
-            List<Integer> levels, int concurrency, boolean publish, String sandboxUrl, String kafka, String token) {
+            List<Integer> levels, int concurrency, int perExecution, boolean publish, String sandboxUrl, String kafka, String token) {
 
         static Options parse(List<String> args, Map<String, String> env) {
             TeachingStyle style = null;
@@ -46,6 +49,7 @@ public final class TeachCli {
             List<Family> families = List.of(Family.values());
             List<Integer> levels = List.of(1, 2, 3);
             int concurrency = 4;
+            int perExecution = 1;
             boolean publish = true;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
@@ -67,6 +71,7 @@ public final class TeachCli {
                     case "--model" -> model = Path.of(value);
                     case "--out" -> out = Path.of(value);
                     case "--concurrency" -> concurrency = positive(arg, value);
+                    case "--per-execution" -> perExecution = positive(arg, value);
                     case "--families" -> families = Arrays.stream(value.split(",")).map(String::strip)
                             .map(Family::parse).toList();
                     case "--levels" -> levels = Arrays.stream(value.split(",")).map(String::strip)
@@ -91,8 +96,8 @@ public final class TeachCli {
             }
             String sandbox = "http://127.0.0.1:" + env.getOrDefault("ASTER_SANDBOX_PORT", "8082");
             String kafka = "127.0.0.1:" + env.getOrDefault("ASTER_KAFKA_PORT", "9092");
-            return new Options(style, count, seed, model, out, families, levels, concurrency, publish, sandbox, kafka,
-                    token);
+            return new Options(style, count, seed, model, out, families, levels, concurrency, perExecution, publish,
+                    sandbox, kafka, token);
         }
     }
 
@@ -142,7 +147,8 @@ public final class TeachCli {
 
     private static int teach(Teacher teacher, List<CurriculumProblem> problems, Options options,
             TrajectoryProducer producer, BufferedWriter file, ObjectMapper json, PrintStream err) throws IOException {
-        TeachingBatch.Outcome outcome = new TeachingBatch(teacher, options.concurrency(), err).teach(problems,
+        TeachingBatch.Outcome outcome = new TeachingBatch(teacher, options.concurrency(),
+                options.perExecution(), err).teach(problems,
                 options.style(), trajectory -> {
                     if (producer != null) {
                         producer.publish(trajectory);

@@ -27,7 +27,8 @@ import java.util.List;
 /**
  * The programmatic teacher: writes an expert trajectory for a curriculum problem in the model's chat format
  * (thinking in {@code <think>}, hermes {@code <tool_call>}s of {@code code_interpreter}, a final {@code \boxed{}}),
- * running every call in the real sandbox (one session per trajectory, as the gateway does), and records it
+ * running every call in the real sandbox (one session per trajectory, as the gateway does, or many trajectories'
+ * calls in one execution: {@link #teachTogether}), and records it
  * token-exactly as the gateway would log it for the model whose tokenizer and chat template it holds: the prompt
  * rendered with the code-interpreter tool, each turn's text tokenized as the model's completion, each result
  * appended as the chat template renders a {@code tool} message ({@link ToolResultTemplate}). Answers are taken from
@@ -40,17 +41,22 @@ public final class Teacher {
     /** The model name the trajectories carry (the gateway's default model name). */
     public static final String MODEL_NAME = "aster";
     private static final double TOOL_TIMEOUT_S = 30;
+    /** A batched execution's limit: the slowest problems (a sieve to 10^7 and sympy's check) take about 2 s. */
+    private static final double BATCH_SECONDS_PER_PROBLEM = 5;
+    private static final double MAX_BATCH_TIMEOUT_S = 600;
 
     private final Tokenizer tokenizer;
     private final TeacherText text;
     private final ToolResultTemplate resultTemplate;
     private final SandboxExecutions sandbox;
+    private final SandboxNotebooks notebooks;
     private final HermesProtocol protocol = new HermesProtocol();
 
     public Teacher(Tokenizer tokenizer, ChatTemplate template, SandboxExecutions sandbox, ObjectMapper json) {
         this.tokenizer = tokenizer;
         this.text = new TeacherText(template, json);
         this.sandbox = sandbox;
+        this.notebooks = new SandboxNotebooks(sandbox, json);
         this.resultTemplate = ToolResultTemplate.fromRendering(template.render(ToolResultTemplate.SAMPLE, null, true));
     }
 
@@ -59,18 +65,55 @@ public final class Teacher {
         return SOURCE + "-" + style.wireName() + "-" + problem.id();
     }
 
+    /** One problem, its calls run one by one in a sandbox session (as the gateway runs a model's calls). */
     public Trajectory teach(CurriculumProblem problem, TeachingStyle style) {
         String id = trajectoryId(problem, style);
         long start = System.nanoTime();
+        ExpertSolutions.Solution solution = ExpertSolutions.of(problem, style);
+        List<ExecutionResult> results = new ArrayList<>();
         try {
-            return write(id, problem, style, start);
+            for (ExpertSolutions.Step step : solution.steps()) {
+                ExecutionResult result = sandbox.execute(ExecutionRequest.python(step.code(), id, TOOL_TIMEOUT_S));
+                results.add(result);
+                if (result.status() != ExecutionStatus.OK) {
+                    break;
+                }
+            }
         } finally {
             sandbox.deleteSession(id);
         }
+        return write(id, problem, solution, results, start);
     }
 
-    private Trajectory write(String id, CurriculumProblem problem, TeachingStyle style, long start) {
-        ExpertSolutions.Solution solution = ExpertSolutions.of(problem, style);
+    /**
+     * Many problems, all their calls run in one sandbox execution ({@link SandboxNotebooks}); one outcome per
+     * problem, in order: its trajectory, or why the teacher could not write it.
+     */
+    public List<Attempt> teachTogether(List<CurriculumProblem> problems, TeachingStyle style) {
+        long start = System.nanoTime();
+        List<ExpertSolutions.Solution> solutions = problems.stream().map(p -> ExpertSolutions.of(p, style)).toList();
+        List<List<ExecutionResult>> results = notebooks.run(solutions.stream()
+                .map(s -> s.steps().stream().map(ExpertSolutions.Step::code).toList()).toList(),
+                Math.min(MAX_BATCH_TIMEOUT_S, TOOL_TIMEOUT_S + BATCH_SECONDS_PER_PROBLEM * problems.size()));
+        List<Attempt> attempts = new ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            CurriculumProblem problem = problems.get(i);
+            try {
+                attempts.add(new Attempt(write(trajectoryId(problem, style), problem, solutions.get(i), results.get(i),
+                        start), null));
+            } catch (TeachingException e) {
+                attempts.add(new Attempt(null, e));
+            }
+        }
+        return attempts;
+    }
+
+    /** A problem's trajectory, or the reason the teacher could not write it. */
+    public record Attempt(Trajectory trajectory, TeachingException failure) {}
+
+    /** The trajectory of a solution whose calls gave {@code results} (stopping at the first that was not ok). */
+    private Trajectory write(String id, CurriculumProblem problem, ExpertSolutions.Solution solution,
+            List<ExecutionResult> results, long start) {
         List<ChatMessage> messages = TeacherText.messages(problem);
         String prompt = this.text.prompt(messages);
         List<Integer> promptIds = ids(prompt);
@@ -87,10 +130,11 @@ public final class Teacher {
                     : "The output was: " + summary(previousOutput) + "\n\n" + step.thought();
             String text = this.text.callTurn(thought, step.code(), startsInThink);
             checkParses(text, startsInThink, step.code());
-            ExecutionResult result = sandbox.execute(ExecutionRequest.python(step.code(), id, TOOL_TIMEOUT_S));
-            if (result.status() != ExecutionStatus.OK) {
-                throw new TeachingException(problem.id() + ": call " + (i + 1) + " ended " + result.status().wireName()
-                        + ": " + ToolResultText.render(result, TOOL_TIMEOUT_S).strip());
+            ExecutionResult result = i < results.size() ? results.get(i) : null;
+            if (result == null || result.status() != ExecutionStatus.OK) {
+                throw new TeachingException(problem.id() + ": call " + (i + 1) + (result == null ? " did not run"
+                        : " ended " + result.status().wireName() + ": "
+                        + ToolResultText.render(result, TOOL_TIMEOUT_S).strip()));
             }
             String resultText = ToolResultText.render(result, TOOL_TIMEOUT_S);
             String continuation = resultTemplate.wrap(resultText);

@@ -17,8 +17,11 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Has the teacher solve a list of problems, {@code concurrency} at a time, with a progress bar on {@code err}, and
- * hands each trajectory to a sink in problem order (so a file's lines follow the curriculum). A problem the teacher
- * cannot solve is counted and skipped; a sandbox that cannot be reached stops the batch (nothing else could work).
+ * hands each trajectory to a sink in problem order (so a file's lines follow the curriculum). With
+ * {@code perExecution} 1 each problem's calls run in a sandbox session, one call per execution, as the gateway runs
+ * a model's; above 1, that many problems' calls run together in one execution ({@link Teacher#teachTogether}).
+ * A problem the teacher cannot solve is counted and skipped; a sandbox that cannot be reached stops the batch
+ * (nothing else could work).
  */
 public final class TeachingBatch {
 
@@ -33,11 +36,13 @@ public final class TeachingBatch {
 
     private final Teacher teacher;
     private final int concurrency;
+    private final int perExecution;
     private final PrintStream err;
 
-    public TeachingBatch(Teacher teacher, int concurrency, PrintStream err) {
+    public TeachingBatch(Teacher teacher, int concurrency, int perExecution, PrintStream err) {
         this.teacher = teacher;
         this.concurrency = concurrency;
+        this.perExecution = perExecution;
         this.err = err;
     }
 
@@ -51,35 +56,53 @@ public final class TeachingBatch {
                 .setInitialMax(problems.size()).setStyle(ProgressBarStyle.ASCII)
                 .setConsumer(new ConsoleProgressBarConsumer(err)).setUnit(" trajectories", 1).continuousUpdate()
                 .build()) {
-            List<Future<Trajectory>> futures = new ArrayList<>();
-            for (CurriculumProblem problem : problems) {
-                futures.add(pool.submit(() -> teacher.teach(problem, style)));
+            List<Future<List<Teacher.Attempt>>> futures = new ArrayList<>();
+            for (int from = 0; from < problems.size(); from += perExecution) {
+                List<CurriculumProblem> part = problems.subList(from, Math.min(problems.size(), from + perExecution));
+                futures.add(pool.submit(() -> attempt(part, style)));
             }
-            for (Future<Trajectory> future : futures) {
+            for (Future<List<Teacher.Attempt>> future : futures) {
+                List<Teacher.Attempt> attempts;
                 try {
-                    Trajectory trajectory = future.get();
-                    sink.accept(trajectory);
-                    made.add(trajectory);
-                    toolCalls += trajectory.usage().toolCalls();
+                    attempts = future.get();
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TeachingException te)) {
-                        throw new IllegalStateException(e.getCause());
+                    if (e.getCause() instanceof TeachingException te) {
+                        throw te; // the sandbox is unreachable: nothing else can work
                     }
-                    if (te.getMessage().startsWith("cannot reach the sandbox")) {
-                        throw te; // nothing else can work either
-                    }
-                    failed++;
-                    firstFailure = firstFailure == null ? te.getMessage() : firstFailure;
+                    throw new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new TeachingException("interrupted", e);
                 }
-                bar.step();
+                for (Teacher.Attempt attempt : attempts) {
+                    if (attempt.trajectory() != null) {
+                        sink.accept(attempt.trajectory());
+                        made.add(attempt.trajectory());
+                        toolCalls += attempt.trajectory().usage().toolCalls();
+                    } else {
+                        failed++;
+                        firstFailure = firstFailure == null ? attempt.failure().getMessage() : firstFailure;
+                    }
+                    bar.step();
+                }
                 bar.setExtraMessage(" tool calls " + toolCalls + (failed > 0 ? ", failed " + failed : ""));
             }
         } finally {
             pool.shutdownNow();
         }
         return new Outcome(List.copyOf(made), failed, firstFailure);
+    }
+
+    /** The part's attempts; a failure that is not the sandbox's absence fails the part's problems, not the batch. */
+    private List<Teacher.Attempt> attempt(List<CurriculumProblem> part, TeachingStyle style) {
+        try {
+            return perExecution > 1 ? teacher.teachTogether(part, style)
+                    : List.of(new Teacher.Attempt(teacher.teach(part.getFirst(), style), null));
+        } catch (TeachingException e) {
+            if (e.getMessage().startsWith("cannot reach the sandbox")) {
+                throw e;
+            }
+            return part.stream().map(p -> new Teacher.Attempt(null, e)).toList();
+        }
     }
 }

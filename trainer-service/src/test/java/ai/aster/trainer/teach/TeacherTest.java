@@ -10,6 +10,8 @@ import ai.aster.modeling.ChatTemplate;
 import ai.aster.modeling.Tokenizer;
 import ai.aster.protocol.chat.ToolResultTemplate;
 import ai.aster.protocol.openai.ChatMessage;
+import ai.aster.protocol.sandbox.ExecutionResult;
+import ai.aster.protocol.sandbox.ExecutionStatus;
 import ai.aster.protocol.tools.CodeInterpreterTool;
 import ai.aster.protocol.trajectory.Trajectory;
 import ai.aster.protocol.trajectory.Turn;
@@ -124,6 +126,47 @@ class TeacherTest {
         JsonPath page = given().header("Authorization", TOKEN).queryParam("source", "sft").queryParam("limit", 100)
                 .get("/v1/trajectories").then().statusCode(200).extract().jsonPath();
         assertThat(page.getList("data.source", String.class)).hasSize(16).containsOnly("sft");
+    }
+
+    @Test
+    void manyProblemsInOneExecutionWriteTheSameConversationsAsOneCallPerExecution() throws Exception {
+        Path single = dir.resolve("single.jsonl");
+        Path together = dir.resolve("together.jsonl");
+        assertThat(teach("--style", "dense", "--count", "16", "--seed", "23", "--levels", "1,2", "--no-publish",
+                "--out", single.toString())).isZero();
+        assertThat(teach("--style", "dense", "--count", "16", "--seed", "23", "--levels", "1,2", "--no-publish",
+                "--per-execution", "6", "--out", together.toString())).isZero();
+        ObjectMapper json = TeachCli.json();
+        Map<String, JsonNode> one = records(json, single);
+        Map<String, JsonNode> many = records(json, together);
+        assertThat(many.keySet()).hasSize(16).containsExactlyElementsOf(one.keySet());
+        for (String problemId : one.keySet()) {
+            // every tool output, every thought quoting one, every answer: the same text
+            assertThat(many.get(problemId).get("messages")).as(problemId).isEqualTo(one.get(problemId).get("messages"));
+        }
+    }
+
+    @Test
+    void notebooksKeepStateWithinATrajectoryNotAcrossAndStopAtTheFirstFailingCall() {
+        SandboxNotebooks notebooks = new SandboxNotebooks(new SandboxExecutions(TeachCli.json(), sandbox.url(),
+                sandbox.token()), TeachCli.json());
+        List<List<ExecutionResult>> results = notebooks.run(List.of(
+                List.of("x = 6", "print(x * 7)", "x + 1"),
+                List.of("print(x)"),
+                List.of("import sys\nprint('partial')\nprint('warn', file=sys.stderr)\n1 / 0", "print('never')")),
+                60);
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0)).extracting(ExecutionResult::status).containsOnly(ExecutionStatus.OK);
+        assertThat(results.get(0)).extracting(ExecutionResult::stdout).containsExactly("", "42\n", "7\n");
+        assertThat(results.get(1)).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(ExecutionStatus.ERROR);
+            assertThat(r.stderr()).contains("NameError");
+        });
+        assertThat(results.get(2)).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(ExecutionStatus.ERROR);
+            assertThat(r.stdout()).isEqualTo("partial\n");
+            assertThat(r.stderr()).contains("warn", "ZeroDivisionError");
+        });
     }
 
     @Test
