@@ -5,15 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -27,25 +22,24 @@ import java.io.IOException;
  * calls whose whole work is one small JSON body each way. Non-2xx answers fail as the REST client's did (a
  * {@link WebApplicationException} carrying the status, {@code Retry-After} and the body), so the callers' policies
  * and {@link DependencyFailures} read them unchanged; cancelling the returned {@link Uni} (a timeout) resets the
- * request.
+ * request. Issued on the trajectory's event loop ({@link UpstreamContext}), through that loop's client.
  */
 @ApplicationScoped
 public class InternalHttp {
 
-    private final Vertx vertx;
-    private final HttpClient http;
+    private final UpstreamContext upstream;
+    private final LoopHttpClients clients;
     private final ObjectMapper json;
     private final OpenTelemetry openTelemetry;
     private final InternalAuth auth;
 
-    public InternalHttp(Vertx vertx, GatewayConfig config, ObjectMapper json, OpenTelemetry openTelemetry,
-            InternalAuth auth) {
-        this.vertx = vertx;
+    public InternalHttp(UpstreamContext upstream, LoopHttpClients clients, ObjectMapper json,
+            OpenTelemetry openTelemetry, InternalAuth auth) {
+        this.upstream = upstream;
+        this.clients = clients;
         this.json = json;
         this.openTelemetry = openTelemetry;
         this.auth = auth;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true)
-                .setConnectTimeout(2000), new PoolOptions().setHttp1MaxSize(config.modelServiceConnections()));
     }
 
     /** A call whose 2xx body is read as {@code type} ({@code Response} for the status only). */
@@ -75,8 +69,7 @@ public class InternalHttp {
             });
             // issued from an event loop: the response's body handler is then set before any of the body is read
             // (from the caller's virtual thread, a fast answer's body could arrive before it, and be lost)
-            io.vertx.core.Context context = vertx.getOrCreateContext();
-            context.runOnContext(ignored -> http.request(options).compose(request -> {
+            upstream.get().runOnContext(ignored -> clients.current().request(options).compose(request -> {
                 synchronized (sent) {
                     sent[0] = request;
                 }
@@ -109,10 +102,5 @@ public class InternalHttp {
                 }
             }));
         });
-    }
-
-    @PreDestroy
-    void close() {
-        http.close();
     }
 }

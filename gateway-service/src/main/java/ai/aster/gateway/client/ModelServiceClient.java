@@ -16,14 +16,9 @@ import ai.aster.gateway.service.UpstreamRejectedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,21 +41,20 @@ public class ModelServiceClient implements ModelPort {
     private final GatewayConfig config;
     private final ObjectMapper json;
     private final OpenTelemetry openTelemetry;
-    private final Vertx vertx;
-    private final HttpClient http;
+    private final UpstreamContext upstream;
+    private final LoopHttpClients clients;
     private final String completionsUri;
     private final InternalAuth auth;
 
     public ModelServiceClient(ModelServiceRestClient rest, GatewayConfig config, ObjectMapper json,
-            Vertx vertx, OpenTelemetry openTelemetry, InternalAuth auth) {
+            UpstreamContext upstream, LoopHttpClients clients, OpenTelemetry openTelemetry, InternalAuth auth) {
         this.rest = rest;
         this.auth = auth;
         this.config = config;
         this.json = json;
         this.openTelemetry = openTelemetry;
-        this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true)
-                .setConnectTimeout(2000), new PoolOptions().setHttp1MaxSize(config.modelServiceConnections()));
+        this.upstream = upstream;
+        this.clients = clients;
         this.completionsUri = config.modelServiceUrl().replaceAll("/+$", "") + "/v1/completions";
     }
 
@@ -120,9 +114,10 @@ public class ModelServiceClient implements ModelPort {
         // the text_completion span is current here: propagate it to the model service
         openTelemetry.getPropagators().getTextMapPropagator()
                 .inject(Context.current(), options, (carrier, key, value) -> carrier.putHeader(key, value));
-        // issued from an event loop: the response's handlers are then set before any of its body is read
-        io.vertx.core.Context context = vertx.getOrCreateContext();
-        context.runOnContext(ignored -> http.request(options).compose(req -> {
+        // issued from an event loop: the response's handlers are then set before any of its body is read; the
+        // trajectory's loop (UpstreamContext), whose own client reads the stream there, next to the client's SSE
+        io.vertx.core.Context context = upstream.get();
+        context.runOnContext(ignored -> clients.current().request(options).compose(req -> {
             stream.sent(req);
             return req.send(Buffer.buffer(body));
         }).onSuccess(response -> {
@@ -173,10 +168,5 @@ public class ModelServiceClient implements ModelPort {
             return new DependencyUnavailableException(NAME, "silent for more than the idle timeout", e);
         }
         return new DependencyFailures.ConnectFailure(NAME, e);
-    }
-
-    @PreDestroy
-    void close() {
-        http.close();
     }
 }

@@ -2,6 +2,7 @@ package ai.aster.gateway.service;
 
 import ai.aster.gateway.client.ModelServiceClient;
 import ai.aster.gateway.client.SandboxClient;
+import ai.aster.gateway.client.UpstreamContext;
 import ai.aster.gateway.config.GatewayConfig;
 import ai.aster.protocol.openai.ApiError;
 import ai.aster.protocol.openai.ChatCompletionRequest;
@@ -36,18 +37,20 @@ public class ChatCompletionService {
     private final TrajectoryPublisher publisher;
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
+    private final UpstreamContext upstream;
     private final Semaphore slots;
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("trajectory-", 0).factory());
 
     public ChatCompletionService(ModelServiceClient model, SandboxClient sandbox, GatewayConfig config, Tracer tracer,
-            TrajectoryPublisher publisher, GatewayMetrics metrics) {
+            TrajectoryPublisher publisher, GatewayMetrics metrics, UpstreamContext upstream) {
         this.loop = new AgentLoop(model, sandbox, new ToolResultRenderer(model), tracer);
         this.planner = new ChatRequestPlanner(config);
         this.sandbox = sandbox;
         this.publisher = publisher;
         this.metrics = metrics;
         this.config = config;
+        this.upstream = upstream;
         this.slots = new Semaphore(config.maxConcurrentTrajectories());
     }
 
@@ -81,7 +84,8 @@ public class ChatCompletionService {
             int choice = i;
             TrajectorySpec spec = chat.specs().get(i);
             TrajectoryEvents events = timed(observer.events(choice), arrivalNanos, firstToken);
-            exchange.add(threads.submit(() -> {
+            // called on the request's event loop: the trajectory's upstream calls are issued there too
+            exchange.add(threads.submit(upstream.bindToCurrentLoop(() -> {
                 TrajectoryOutcome outcome = null;
                 try {
                     outcome = loop.run(spec, events);
@@ -98,7 +102,7 @@ public class ChatCompletionService {
                         observer.finished(result(chat, Arrays.asList(outcomes)));
                     }
                 }
-            }));
+            })));
         }
         return exchange;
     }

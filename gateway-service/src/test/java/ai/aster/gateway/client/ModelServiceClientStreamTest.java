@@ -20,8 +20,12 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,8 +35,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The token stream against a real HTTP upstream: back-pressure pauses the read, and after a deadline or a cancel no
- * chunk reaches (or is still inside) the loop's callback.
+ * The token stream against a real HTTP upstream: back-pressure pauses the read, after a deadline or a cancel no
+ * chunk reaches (or is still inside) the loop's callback, and a trajectory bound to an event loop reads there.
  */
 class ModelServiceClientStreamTest {
 
@@ -43,6 +47,8 @@ class ModelServiceClientStreamTest {
     private Vertx upstream; // its own event loops, as a separate process would have
     private HttpServer server;
     private ModelServiceClient client;
+    private LoopHttpClients clients;
+    private UpstreamContext upstreamContext;
     /** Events the upstream sends per request (Integer.MAX_VALUE: until the client goes away). */
     private volatile int events;
     /** Completed the next time the upstream finds its write queue full (replaced by the test to look again). */
@@ -68,8 +74,11 @@ class ModelServiceClientStreamTest {
                 pump(response, new int[] {0});
             });
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        clients = new LoopHttpClients(vertx, config(null));
+        upstreamContext = new UpstreamContext(vertx);
         client = new ModelServiceClient(null, config("http://127.0.0.1:" + server.actualPort()), new ObjectMapper(),
-                vertx, OpenTelemetry.noop(), new InternalAuth(config(null)));
+                upstreamContext, clients, OpenTelemetry.noop(),
+                new InternalAuth(config(null)));
     }
 
     /** Writes events while the connection takes them; waits for a drain when it does not (TCP back-pressure). */
@@ -99,7 +108,7 @@ class ModelServiceClientStreamTest {
 
     @AfterEach
     void stop() {
-        client.close();
+        clients.close();
         vertx.close();
         upstream.close();
     }
@@ -140,6 +149,39 @@ class ModelServiceClientStreamTest {
         assertEquals(20_000, delivered.get());
         assertTrue(inOrder.get());
         assertEquals(0, unauthorized.get());
+    }
+
+    @Test
+    void aTrajectoryBoundToAnEventLoopReadsItsStreamOnThatLoop() throws Exception {
+        events = 50;
+        // two request loops, each starting trajectories the way the chat route does, twice (the second time on a
+        // pooled connection): every chunk must reach the loop on that trajectory's own loop, the one its SSE is on
+        io.vertx.core.Context other; // a context made on another thread: the next event loop
+        try (ExecutorService thread = Executors.newSingleThreadExecutor()) {
+            other = thread.submit(vertx::getOrCreateContext).get(10, TimeUnit.SECONDS);
+        }
+        List<io.vertx.core.Context> loops = List.of(vertx.getOrCreateContext(), other);
+        for (int round = 0; round < 2; round++) {
+            for (io.vertx.core.Context loop : loops) {
+                CompletableFuture<Thread> loopThread = new CompletableFuture<>();
+                CompletableFuture<Runnable> bound = new CompletableFuture<>();
+                Set<Thread> chunkThreads = ConcurrentHashMap.newKeySet();
+                loop.runOnContext(v -> {
+                    loopThread.complete(Thread.currentThread());
+                    bound.complete(upstreamContext.bindToCurrentLoop(() -> {
+                        try {
+                            client.complete(request(), chunk -> chunkThreads.add(Thread.currentThread()),
+                                    OutputGate.OPEN, System.nanoTime() + Duration.ofMinutes(1).toNanos());
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+                });
+                Thread trajectory = Thread.ofVirtual().start(bound.get(10, TimeUnit.SECONDS));
+                trajectory.join(Duration.ofSeconds(60));
+                assertEquals(Set.of(loopThread.get()), chunkThreads);
+            }
+        }
     }
 
     @Test
