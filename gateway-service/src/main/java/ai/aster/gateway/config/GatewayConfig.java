@@ -23,7 +23,10 @@ public interface GatewayConfig {
     /** Synonym of {@link #modelServiceUrl()} (what the launcher sets); application.properties maps one onto the other. */
     Optional<String> modelUrl();
 
-    /** Connections kept to the model service for token streams (one per trajectory decoding at once). */
+    /**
+     * Connections kept to each internal service per event loop (one per trajectory decoding at once; a trajectory's
+     * calls use its request's event loop, see LoopHttpClients).
+     */
     @WithDefault("1024")
     int modelServiceConnections();
 
