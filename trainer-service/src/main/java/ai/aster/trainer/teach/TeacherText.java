@@ -26,9 +26,14 @@ public final class TeacherText {
         this.json = json;
     }
 
-    /** The conversation the teacher answers: the problem as the evaluation asks it. */
+    /**
+     * The conversation the teacher answers: half the problems (by id) as the evaluation asks them, with its "Please
+     * reason step by step..." suffix, half bare, as a user or SDK asks. A model taught only the suffixed form
+     * misread bare questions (every bare multiplication became a gcd problem).
+     */
     public static List<ChatMessage> messages(CurriculumProblem problem) {
-        return List.of(ChatMessage.user(problem.problem() + ChatEndpoint.PROMPT_SUFFIX));
+        boolean bare = Math.floorMod(problem.id().hashCode(), 2) == 1;
+        return List.of(ChatMessage.user(problem.problem() + (bare ? "" : ChatEndpoint.PROMPT_SUFFIX)));
     }
 
     /** The prompt the model sees, rendered with the code-interpreter tool and the generation prompt. */
