@@ -36,7 +36,8 @@ public final class TeachCli {
 
     /** The parsed command line; endpoints come from the launcher's environment. */
     record Options(TeachingStyle style, int count, long seed, Path model, Path out, List<Family> families,
-            List<Integer> levels, int concurrency, int perExecution, boolean publish, String sandboxUrl, String kafka, String token) {
+            List<Integer> levels, int concurrency, int perExecution, boolean publish, String sandboxUrl, String kafka,
+            String token) {
 
         static Options parse(List<String> args, Map<String, String> env) {
             TeachingStyle style = null;
