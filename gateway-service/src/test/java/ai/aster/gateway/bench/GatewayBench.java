@@ -71,8 +71,13 @@ public final class GatewayBench {
     public static void main(String[] args) throws Exception {
         int requestsAt1 = Integer.getInteger("bench.requests1", 300);
         int requestsAt64 = Integer.getInteger("bench.requests64", 3000);
-        int realTurns = Integer.getInteger("bench.realTurns", 30);
+        int realTurns = Integer.getInteger("bench.realTurns", 100);
         int held = Integer.getInteger("bench.held", 256);
+        // a serving gateway runs warm: without enough warm-up the JIT's compile threads still compete for the cores
+        // during the measured phases (300 requests after a 400-request warm-up measured 3.3 ms per turn; the
+        // same gateway measured 1.7 ms over 3,000), and the direct baseline is slowed likewise
+        int warmup = Integer.getInteger("bench.warmup", 4000);
+        int realWarmup = Integer.getInteger("bench.realWarmup", 100);
         Path jar = Path.of(System.getProperty("bench.gatewayJar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("build the gateway first: mvn -pl gateway-service -am package -DskipTests");
@@ -98,12 +103,16 @@ public final class GatewayBench {
                 System.out.println("# 1. instant upstreams: 3-turn streaming trajectory through the gateway vs the same"
                         + " 8 upstream calls made directly");
                 DirectAgent direct = new DirectAgent(http, model.url(), sandbox.url());
-                run(http, url, "bench", 8, 400); // warm-up: JIT, connection pools
-                direct.run(8, 400, 3);
+                run(http, url, "bench", 8, warmup); // warm-up: JIT, connection pools
+                direct.run(8, warmup, 3);
                 for (int[] phase : new int[][] {{1, requestsAt1}, {64, requestsAt64}}) {
+                    Duration cpu = cpuTime(gateway);
                     Result r = run(http, url, "bench", phase[0], phase[1]);
+                    cpu = cpuTime(gateway).minus(cpu);
                     Result base = direct.run(phase[0], phase[1], 3);
                     report(phase[0], phase[1], r, base, 3);
+                    System.out.printf("  the gateway process's CPU time: %.3f ms per turn (all its threads)%n",
+                            cpu.toNanos() / 1e6 / phase[1] / 3);
                 }
                 Result h = run(http, url, "held", held, held);
                 System.out.printf("held %d concurrent streams (each open >= 3 s): errors %d, completed %d, request p50 "
@@ -114,7 +123,12 @@ public final class GatewayBench {
                 gateway.waitFor();
             }
         }
-        realModelPhase(http, jar, realTurns);
+        realModelPhase(http, jar, realTurns, realWarmup);
+    }
+
+    /** The process's CPU time so far, all threads (what the gateway takes from a machine it shares). */
+    private static Duration cpuTime(Process process) {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     private static void report(int concurrency, int requests, Result r, Result base, int turns) {
@@ -132,7 +146,7 @@ public final class GatewayBench {
      * Phase 2: the real model service (its packaged jar, a random model of ModelInit's default dimensions with the
      * Qwen3 chat template), one greedy 64-token turn per request, tool calling off, through the gateway vs direct.
      */
-    private static void realModelPhase(HttpClient http, Path gatewayJar, int requests) throws Exception {
+    private static void realModelPhase(HttpClient http, Path gatewayJar, int requests, int warmup) throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path modelJar = root.resolve("model-service/target/quarkus-app/quarkus-run.jar");
         Path modeling = root.resolve("modeling/target");
@@ -169,12 +183,13 @@ public final class GatewayBench {
                 System.out.println("# 2. real model service (" + modelDir + "): one greedy 64-token turn, tool calling "
                         + "off, through the gateway vs tokenize + streamed completion made directly");
                 DirectAgent direct = new DirectAgent(http, modelUrl, sandbox.url());
-                realTurns(http, url, 1, 4); // warm-up
-                direct.realTurn(1, 4);
+                realTurns(http, url, 1, warmup); // warm-up
+                direct.realTurn(1, warmup);
                 // interleaved rounds, so drifts of the machine's load hit both sides alike
                 List<Double> through = Collections.synchronizedList(new ArrayList<>());
                 List<Double> directMs = Collections.synchronizedList(new ArrayList<>());
                 AtomicInteger errors = new AtomicInteger();
+                Duration cpu = cpuTime(gateway);
                 for (int round = 0; round < requests; round++) {
                     Result g = realTurns(http, url, 1, 1);
                     Result d = direct.realTurn(1, 1);
@@ -188,6 +203,8 @@ public final class GatewayBench {
                         requests, errors.get(), pct(through, 50), pct(directMs, 50), mean(through), mean(directMs),
                         100 * (pct(through, 50) / pct(directMs, 50) - 1), 100 * (mean(through) / mean(directMs) - 1),
                         pct(through, 50) - pct(directMs, 50));
+                System.out.printf("  the gateway process's CPU time: %.3f ms per turn (all its threads)%n",
+                        cpuTime(gateway).minus(cpu).toNanos() / 1e6 / requests);
             } finally {
                 gateway.destroy();
                 gateway.waitFor();
