@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
@@ -22,20 +23,20 @@ import java.io.IOException;
  * calls whose whole work is one small JSON body each way. Non-2xx answers fail as the REST client's did (a
  * {@link WebApplicationException} carrying the status, {@code Retry-After} and the body), so the callers' policies
  * and {@link DependencyFailures} read them unchanged; cancelling the returned {@link Uni} (a timeout) resets the
- * request. Issued on the trajectory's event loop ({@link UpstreamContext}), through that loop's client.
+ * request. Issued on the caller's event loop (a trajectory's: its home), through that loop's client.
  */
 @ApplicationScoped
 public class InternalHttp {
 
-    private final UpstreamContext upstream;
+    private final Vertx vertx;
     private final LoopHttpClients clients;
     private final ObjectMapper json;
     private final OpenTelemetry openTelemetry;
     private final InternalAuth auth;
 
-    public InternalHttp(UpstreamContext upstream, LoopHttpClients clients, ObjectMapper json,
+    public InternalHttp(Vertx vertx, LoopHttpClients clients, ObjectMapper json,
             OpenTelemetry openTelemetry, InternalAuth auth) {
-        this.upstream = upstream;
+        this.vertx = vertx;
         this.clients = clients;
         this.json = json;
         this.openTelemetry = openTelemetry;
@@ -67,9 +68,9 @@ public class InternalHttp {
                     }
                 }
             });
-            // issued from an event loop: the response's body handler is then set before any of the body is read
-            // (from the caller's virtual thread, a fast answer's body could arrive before it, and be lost)
-            upstream.get().runOnContext(ignored -> clients.current().request(options).compose(request -> {
+            // issued from an event loop task: the response's body handler is then set before any of the body is read
+            // (from another thread, a fast answer's body could arrive before it, and be lost)
+            vertx.getOrCreateContext().runOnContext(ignored -> clients.current().request(options).compose(request -> {
                 synchronized (sent) {
                     sent[0] = request;
                 }

@@ -16,14 +16,13 @@ import ai.aster.gateway.service.UpstreamRejectedException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.faulttolerance.Retry;
 
@@ -36,51 +35,43 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 public class ModelServiceClient implements ModelPort {
 
     static final String NAME = "model-service";
+    private static final java.time.Duration CONNECT_RETRY_PAUSE = java.time.Duration.ofMillis(100);
+    /** Deadlines further away than this (a day) need no timer: the idle timeout ends a silent stream first. */
+    private static final long MAX_TIMER_MS = TimeUnit.DAYS.toMillis(1);
 
     private final ModelServiceRestClient rest;
     private final GatewayConfig config;
     private final ObjectMapper json;
     private final OpenTelemetry openTelemetry;
-    private final UpstreamContext upstream;
+    private final Vertx vertx;
     private final LoopHttpClients clients;
     private final String completionsUri;
     private final InternalAuth auth;
 
     public ModelServiceClient(ModelServiceRestClient rest, GatewayConfig config, ObjectMapper json,
-            UpstreamContext upstream, LoopHttpClients clients, OpenTelemetry openTelemetry, InternalAuth auth) {
+            Vertx vertx, LoopHttpClients clients, OpenTelemetry openTelemetry, InternalAuth auth) {
         this.rest = rest;
         this.auth = auth;
         this.config = config;
         this.json = json;
         this.openTelemetry = openTelemetry;
-        this.upstream = upstream;
+        this.vertx = vertx;
         this.clients = clients;
         this.completionsUri = config.modelServiceUrl().replaceAll("/+$", "") + "/v1/completions";
     }
 
     /**
-     * Retried twice, 100 ms apart, when the service cannot be reached at all (a restart). A plain loop, not
-     * SmallRye Fault Tolerance's {@code @Retry}: its interceptors were 11% of the gateway's CPU on this per-turn call
-     * (JFR, docs/benchmarks.md gateway section).
+     * Retried twice, 100 ms apart, when the service cannot be reached at all (a restart); each try bounded by
+     * {@code model-call-timeout}. Mutiny's retry rather than SmallRye Fault Tolerance's {@code @Retry}: its
+     * interceptors were 11% of the gateway's CPU on this per-turn call (JFR, docs/benchmarks.md gateway section).
      */
     @Override
-    public TokenizeResponse tokenize(TokenizeRequest request) {
-        for (int attempt = 0; ; attempt++) {
-            RuntimeException failure;
-            try {
-                return rest.tokenize(request).await().atMost(config.modelCallTimeout());
-            } catch (RuntimeException e) {
-                failure = DependencyFailures.translate(NAME, e, json);
-            }
-            if (!(failure instanceof DependencyFailures.ConnectFailure) || attempt >= 2) {
-                throw failure;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                throw DependencyFailures.translate(NAME, e, json);
-            }
-        }
+    public CompletableFuture<TokenizeResponse> tokenize(TokenizeRequest request) {
+        return rest.tokenize(request).ifNoItem().after(config.modelCallTimeout()).fail()
+                .onFailure().transform(e -> DependencyFailures.translate(NAME, e, json))
+                .onFailure(DependencyFailures.ConnectFailure.class).retry()
+                .withBackOff(CONNECT_RETRY_PAUSE, CONNECT_RETRY_PAUSE).atMost(2)
+                .subscribeAsCompletionStage();
     }
 
     @Retry(maxRetries = 2, delay = 100, retryOn = DependencyFailures.ConnectFailure.class)
@@ -98,13 +89,13 @@ public class ModelServiceClient implements ModelPort {
      * reset on cancel. See {@link TokenStream} for the delivery guarantees.
      */
     @Override
-    public void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, OutputGate gate,
-            long deadlineNanos) throws InterruptedException {
+    public CompletableFuture<Void> complete(CompletionRequest request, Consumer<CompletionResponse> onChunk,
+            OutputGate gate, long deadlineNanos) {
         byte[] body;
         try {
             body = json.writeValueAsBytes(request);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise a completion request", e);
+            return CompletableFuture.failedFuture(new IllegalStateException("cannot serialise a completion request", e));
         }
         TokenStream stream = new TokenStream(onChunk, gate, NAME, ModelServiceClient::failure);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(completionsUri)
@@ -114,29 +105,41 @@ public class ModelServiceClient implements ModelPort {
         // the text_completion span is current here: propagate it to the model service
         openTelemetry.getPropagators().getTextMapPropagator()
                 .inject(Context.current(), options, (carrier, key, value) -> carrier.putHeader(key, value));
-        // issued from an event loop: the response's handlers are then set before any of its body is read; the
-        // trajectory's loop (UpstreamContext), whose own client reads the stream there, next to the client's SSE
-        io.vertx.core.Context context = upstream.get();
-        context.runOnContext(ignored -> clients.current().request(options).compose(req -> {
-            stream.sent(req);
-            return req.send(Buffer.buffer(body));
-        }).onSuccess(response -> {
-            if (response.statusCode() != 200) {
-                response.body().onComplete(b -> stream.fail(rejected(response.statusCode(),
-                        b.succeeded() ? b.result().toString() : "")));
-                return;
-            }
-            stream.read(response, context);
-        }).onFailure(e -> stream.fail(failure(e))));
-        try {
-            stream.done.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new DeadlineExceededException("the trajectory deadline passed while the model was decoding");
-        } catch (ExecutionException e) {
-            throw DependencyFailures.translate(NAME, e.getCause(), json);
-        } finally {
-            stream.close(); // after this, no chunk reaches the loop: it owns the turn's state again
+        // issued on the caller's event loop (the trajectory's: its own client reads the stream there, next to the
+        // client's SSE), from a task of its own, so the response's handlers are set before any of its body is read
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        if (remainingMs <= 0) {
+            return CompletableFuture.failedFuture(
+                    new DeadlineExceededException("the trajectory deadline passed before the model was asked"));
         }
+        context.runOnContext(ignored -> {
+            if (stream.done.isDone()) {
+                return; // cancelled before it was sent
+            }
+            // on this loop, like every chunk: once failed, no chunk is delivered, and the stream is reset
+            long timer = remainingMs > MAX_TIMER_MS ? -1 : vertx.setTimer(remainingMs, id -> stream.fail(
+                    new DeadlineExceededException("the trajectory deadline passed while the model was decoding")));
+            stream.done.whenComplete((v, e) -> {
+                if (timer >= 0) {
+                    vertx.cancelTimer(timer);
+                }
+            });
+            clients.current().request(options).compose(req -> {
+                stream.sent(req);
+                return req.send(Buffer.buffer(body));
+            }).onSuccess(response -> {
+                if (response.statusCode() != 200) {
+                    response.body().onComplete(b -> stream.fail(rejected(response.statusCode(),
+                            b.succeeded() ? b.result().toString() : "")));
+                    return;
+                }
+                stream.read(response, context);
+            }).onFailure(e -> stream.fail(failure(e)));
+        });
+        // cancelled or ended: stop delivery, and reset the HTTP stream if it has not ended (the model stops decoding)
+        stream.done.whenComplete((v, e) -> stream.close());
+        return stream.done;
     }
 
     private RuntimeException rejected(int status, String body) {

@@ -17,8 +17,9 @@ import java.util.function.Function;
  * codec), each event read once by {@link CompletionEventScanner} into the few fields the loop needs, handed to the
  * consumer on the upstream's event loop. Two guarantees the agent loop relies on:
  * <ul>
- *   <li>after {@link #close()} returns, the consumer is never called again, and no call is still running: the
- *       trajectory thread can finish the turn's state without racing the network (deadline, cancel);</li>
+ *   <li>once {@link #done} is complete (the end, a failure, a cancel), the consumer is not called again: a delivery
+ *       checks it first, and (on a foreign thread) {@link #close()} waits for a delivery in progress. The trajectory
+ *       can finish the turn's state without racing the network (deadline, cancel);</li>
  *   <li>while the client's {@link OutputGate} is saturated the read is paused, and resumed when it drains.</li>
  * </ul>
  */
@@ -134,8 +135,8 @@ final class TokenStream {
     }
 
     /**
-     * Stops delivery (waiting for a delivery in progress to return), ends the wait, and resets the HTTP stream if it
-     * has not ended, so the model service stops decoding for us. Idempotent; from the trajectory's thread.
+     * Stops delivery (waiting for a delivery in progress to return) and resets the HTTP stream if it has not ended,
+     * so the model service stops decoding for us. Run when {@link #done} completes; idempotent, any thread.
      */
     void close() {
         closing = true;

@@ -30,14 +30,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The multi-turn tool loop of one trajectory: decode until a tool call ends a turn, run it in the sandbox, append the
  * result's tokens exactly as the chat template renders them, and decode on from the whole token sequence.
  * Generated tokens are never re-tokenized: the trajectory's tokens are exactly what the model conditioned on.
- * A plain class, blocking, run on a virtual thread; cancelled by interrupting that thread. Spans and timings of
- * the model and sandbox calls come from decorators of the ports ({@link TracedModelPort}, {@link TimedModelPort}, ...).
+ * <p>Asynchronous, on one thread at a time: every step runs on the trajectory's home executor (its request's event
+ * loop), which is also where its upstream calls are issued and its token stream is read. A blocking loop on a
+ * virtual thread cost about four hand-offs per turn between that thread and the event loop, each a wake-up of a
+ * sleeping thread (docs/benchmarks.md, gateway). Spans and timings of the model and sandbox calls come from
+ * decorators of the ports ({@link TracedModelPort}, {@link TimedModelPort}, ...).
  */
 public final class AgentLoop {
 
@@ -59,31 +67,39 @@ public final class AgentLoop {
         this.tracer = tracer;
     }
 
-    public TrajectoryOutcome run(TrajectorySpec spec, TrajectoryEvents events) {
+    /** One trajectory on its way: its outcome when it ends (never exceptionally), and a way to stop it. */
+    public interface Running {
+
+        CompletableFuture<TrajectoryOutcome> outcome();
+
+        /** Stops the trajectory (the client went away): it ends as {@code cancelled}. Any thread; idempotent. */
+        void cancel();
+    }
+
+    /**
+     * Starts a trajectory. {@code home} runs its steps one at a time, in order (an event loop); the ports are called
+     * from there.
+     */
+    public Running start(TrajectorySpec spec, TrajectoryEvents events, Executor home) {
         Span span = tracer.spanBuilder("invoke_agent")
                 .setAttribute("gen_ai.operation.name", "invoke_agent")
                 .setAttribute("gen_ai.conversation.id", spec.id())
                 .setAttribute("gen_ai.request.model", String.valueOf(spec.model()))
                 .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            Run run = new Run(spec, events);
-            TrajectoryOutcome outcome = run.execute();
-            span.setAttribute("gen_ai.response.finish_reasons", outcome.finishReason());
-            span.setAttribute("aster.tool_calls", run.toolCalls);
-            if (outcome.failed()) {
-                span.setStatus(StatusCode.ERROR, outcome.failure().getMessage());
-            }
-            return outcome;
-        } finally {
-            span.end();
-        }
+        Run run = new Run(spec, events, home, span);
+        run.step(run::begin);
+        return run;
     }
 
-    /** The mutable state of one run. */
-    private final class Run {
+    /** The state of one run; touched only by its steps, which {@code home} runs one at a time. */
+    private final class Run implements Running {
         final TrajectorySpec spec;
         final MessageAssembler assembler;
         final TrajectoryEvents events;
+        final Executor home;
+        final Span span;
+        final io.opentelemetry.context.Context traceContext;
+        final CompletableFuture<TrajectoryOutcome> outcome = new CompletableFuture<>();
         final TimedModelPort model = new TimedModelPort(AgentLoop.this.model);
         final TimedSandboxPort sandbox = new TimedSandboxPort(AgentLoop.this.sandbox);
         final long startNanos = System.nanoTime();
@@ -91,11 +107,16 @@ public final class AgentLoop {
         final List<Integer> sequence = new ArrayList<>();
         final List<Turn> turns = new ArrayList<>();
         final List<ToolTraceEntry> trace = new ArrayList<>();
+        volatile boolean cancelled;
+        CompletableFuture<?> inFlight; // the upstream call the run waits for, if any
+        boolean finished;
         List<Integer> promptIds = List.of();
         int maxModelLen = Integer.MAX_VALUE;
-        boolean continuationStartsInThink;
+        boolean startsInThink;
         ToolCall clientCall;
-        TurnText openTurn; // the turn being decoded, if any
+        TurnText turn; // the turn being decoded
+        TurnText openTurn; // the turn being decoded, until its text is handed to the assembler
+        int part; // decode calls made for the current turn
         boolean sawText;
         int completionTokens;
         int toolTokens;
@@ -104,97 +125,184 @@ public final class AgentLoop {
         int formatErrors;
         Long policyVersion;
 
-        Run(TrajectorySpec spec, TrajectoryEvents events) {
+        Run(TrajectorySpec spec, TrajectoryEvents events, Executor home, Span span) {
             this.spec = spec;
             this.events = events;
+            this.home = home;
+            this.span = span;
+            this.traceContext = io.opentelemetry.context.Context.current().with(span);
             this.assembler = new MessageAssembler(events);
         }
 
-        TrajectoryOutcome execute() {
-            String finish;
-            RuntimeException failure = null;
-            try {
-                finish = loop();
-            } catch (DeadlineExceededException e) {
-                finish = "deadline";
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                finish = "cancelled";
-            } catch (RuntimeException e) {
-                if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
-                    finish = "cancelled";
-                } else {
-                    finish = "error";
-                    failure = e;
-                }
-            }
-            if (openTurn != null) {
-                endTurn(openTurn, -1, true);
-            }
-            return outcome(finish, failure);
+        @Override
+        public CompletableFuture<TrajectoryOutcome> outcome() {
+            return outcome;
         }
 
-        private String loop() throws InterruptedException {
-            TokenizeResponse prompt = model.tokenize(new TokenizeRequest(spec.model(), null, spec.messages(),
-                    spec.templateTools().isEmpty() ? null : spec.templateTools(), true, null, null));
-            promptIds = List.copyOf(prompt.tokens());
-            sequence.addAll(promptIds);
-            if (prompt.maxModelLen() > 0) {
-                maxModelLen = prompt.maxModelLen();
+        @Override
+        public void cancel() {
+            if (cancelled) {
+                return;
             }
-            boolean startsInThink = ChatFormat.endsWithOpenThink(prompt.prompt());
-            while (true) {
-                if (System.nanoTime() >= spec.deadlineNanos()) {
-                    return "deadline";
+            cancelled = true;
+            step(() -> {
+                if (inFlight != null) {
+                    inFlight.cancel(true); // its continuation ends the run as cancelled
+                } else {
+                    finish("cancelled", null);
                 }
-                TurnText turn = new TurnText(startsInThink);
-                assembler.startTurn(startsInThink);
-                openTurn = turn;
-                ToolCallParse parse = ToolCallParse.NONE;
-                for (int part = 0; part <= MAX_CONTINUATIONS; part++) {
-                    int budget = remainingBudget();
-                    if (budget <= 0) {
-                        recordTurn(turn, null, null);
-                        return "length";
-                    }
-                    decode(turn, budget);
-                    if ("length".equals(turn.finishReason)) {
-                        recordTurn(turn, null, null);
-                        return "length";
-                    }
-                    parse = spec.parseToolCalls() ? spec.protocol().parse(turn.text.toString(), turn.startsInThink)
-                            : ToolCallParse.NONE;
-                    // a protocol stop string that was no tool call (a bare ``` fence): the model is not done
-                    if (!(parse instanceof ToolCallParse.None) || !endsWithProtocolStop(turn.text)) {
-                        break;
-                    }
+            });
+        }
+
+        /** Runs {@code work} on the home executor, inside the trajectory's span; a failure ends the run. */
+        void step(Runnable work) {
+            home.execute(() -> {
+                if (finished) {
+                    return;
                 }
-                switch (parse) {
-                    case ToolCallParse.None none -> {
-                        endTurn(turn, -1, true);
-                        recordTurn(turn, null, null);
-                        return "stop";
-                    }
-                    case ToolCallParse.Call call when spec.clientTools().contains(call.name()) -> {
-                        endTurn(turn, call.start(), true);
-                        clientCall = ToolCall.function("call_" + UUID.randomUUID().toString().replace("-", ""),
-                                call.name(), call.arguments().toString());
-                        events.toolCall(clientCall);
-                        recordTurn(turn, new Turn.ToolCallRecord(call.name(), call.arguments().toString(), null), null);
-                        return "tool_calls";
-                    }
-                    default -> {
-                        int start = parse instanceof ToolCallParse.Call c ? c.start()
-                                : ((ToolCallParse.Malformed) parse).start();
-                        endTurn(turn, start, false);
-                        if (toolRounds >= spec.maxToolCalls()) {
-                            recordTurn(turn, callRecord(parse, turn, start), null);
-                            return "max_tool_calls";
+                try (Scope ignored = traceContext.makeCurrent()) {
+                    work.run();
+                } catch (RuntimeException | Error e) {
+                    fail(e);
+                }
+            });
+        }
+
+        /** Waits for an upstream call, then runs {@code next} with its value as the run's next step. */
+        <T> void await(CompletableFuture<T> call, Consumer<T> next) {
+            inFlight = call;
+            if (cancelled) {
+                call.cancel(true);
+            }
+            call.whenComplete((value, failure) -> step(() -> {
+                inFlight = null;
+                if (failure != null) {
+                    fail(failure);
+                } else {
+                    next.accept(value);
+                }
+            }));
+        }
+
+        void fail(Throwable failure) {
+            Throwable e = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cancelled || e instanceof CancellationException) {
+                finish("cancelled", null);
+            } else if (e instanceof DeadlineExceededException) {
+                finish("deadline", null);
+            } else {
+                finish("error", e instanceof RuntimeException r ? r : new IllegalStateException(e.toString(), e));
+            }
+        }
+
+        void finish(String finish, RuntimeException failure) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            TrajectoryOutcome result;
+            try {
+                if (openTurn != null) {
+                    endTurn(openTurn, -1, true);
+                }
+                result = outcome(finish, failure);
+            } catch (RuntimeException e) {
+                result = null; // reported by the caller as a failure inside the gateway
+                failure = e;
+            }
+            span.setAttribute("gen_ai.response.finish_reasons", finish);
+            span.setAttribute("aster.tool_calls", toolCalls);
+            if (failure != null) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+            }
+            span.end();
+            if (result == null) {
+                outcome.completeExceptionally(failure);
+            } else {
+                outcome.complete(result);
+            }
+        }
+
+        private void begin() {
+            if (cancelled) {
+                finish("cancelled", null);
+                return;
+            }
+            await(model.tokenize(new TokenizeRequest(spec.model(), null, spec.messages(),
+                    spec.templateTools().isEmpty() ? null : spec.templateTools(), true, null, null)), prompt -> {
+                        promptIds = List.copyOf(prompt.tokens());
+                        sequence.addAll(promptIds);
+                        if (prompt.maxModelLen() > 0) {
+                            maxModelLen = prompt.maxModelLen();
                         }
-                        toolRounds++;
-                        runTool(turn, parse, start);
-                        startsInThink = continuationStartsInThink;
+                        startsInThink = ChatFormat.endsWithOpenThink(prompt.prompt());
+                        startTurn();
+                    });
+        }
+
+        private void startTurn() {
+            if (System.nanoTime() >= spec.deadlineNanos()) {
+                finish("deadline", null);
+                return;
+            }
+            turn = new TurnText(startsInThink);
+            assembler.startTurn(startsInThink);
+            openTurn = turn;
+            part = 0;
+            decodePart();
+        }
+
+        /** One decode call of the current turn (a turn takes more when a stop string was no tool call). */
+        private void decodePart() {
+            int budget = remainingBudget();
+            if (budget <= 0) {
+                recordTurn(turn, null, null);
+                finish("length", null);
+                return;
+            }
+            decode(turn, budget);
+        }
+
+        /** After a decode call: a tool call, an answer, or (a bare protocol stop string) more of the same turn. */
+        private void decoded() {
+            if ("length".equals(turn.finishReason)) {
+                recordTurn(turn, null, null);
+                finish("length", null);
+                return;
+            }
+            ToolCallParse parse = spec.parseToolCalls()
+                    ? spec.protocol().parse(turn.text.toString(), turn.startsInThink) : ToolCallParse.NONE;
+            // a protocol stop string that was no tool call (a bare ``` fence): the model is not done
+            if (parse instanceof ToolCallParse.None && endsWithProtocolStop(turn.text) && part++ < MAX_CONTINUATIONS) {
+                decodePart();
+                return;
+            }
+            switch (parse) {
+                case ToolCallParse.None none -> {
+                    endTurn(turn, -1, true);
+                    recordTurn(turn, null, null);
+                    finish("stop", null);
+                }
+                case ToolCallParse.Call call when spec.clientTools().contains(call.name()) -> {
+                    endTurn(turn, call.start(), true);
+                    clientCall = ToolCall.function("call_" + UUID.randomUUID().toString().replace("-", ""),
+                            call.name(), call.arguments().toString());
+                    events.toolCall(clientCall);
+                    recordTurn(turn, new Turn.ToolCallRecord(call.name(), call.arguments().toString(), null), null);
+                    finish("tool_calls", null);
+                }
+                default -> {
+                    int start = parse instanceof ToolCallParse.Call c ? c.start()
+                            : ((ToolCallParse.Malformed) parse).start();
+                    endTurn(turn, start, false);
+                    if (toolRounds >= spec.maxToolCalls()) {
+                        recordTurn(turn, callRecord(parse, turn, start), null);
+                        finish("max_tool_calls", null);
+                        return;
                     }
+                    toolRounds++;
+                    runTool(turn, parse, start);
                 }
             }
         }
@@ -216,7 +324,7 @@ public final class AgentLoop {
             return budget == Integer.MAX_VALUE ? 16_384 : budget;
         }
 
-        private void decode(TurnText turn, int maxTokens) throws InterruptedException {
+        private void decode(TurnText turn, int maxTokens) {
             ArrayNode ids = JsonNodeFactory.instance.arrayNode(sequence.size());
             for (int id : sequence) {
                 ids.add(id);
@@ -235,18 +343,20 @@ public final class AgentLoop {
             int before = turn.tokenIds.size();
             turn.finishReason = null;
             turn.stopReason = null;
-            model.complete(request, chunk -> onChunk(turn, chunk), events.gate(), spec.deadlineNanos());
-            turn.parts++;
-            if (!turn.text.isEmpty() && turn.tokenIds.size() == before) {
-                throw new IllegalStateException("the model service returned text without token ids");
-            }
-            includeStopString(turn);
-            while (turn.logprobs.size() < turn.tokenIds.size()) {
-                turn.logprobs.add(null);
-            }
-            int generated = turn.tokenIds.size() - before;
-            completionTokens += generated;
-            sequence.addAll(turn.tokenIds.subList(before, turn.tokenIds.size()));
+            await(model.complete(request, chunk -> onChunk(turn, chunk), events.gate(), spec.deadlineNanos()), v -> {
+                turn.parts++;
+                if (!turn.text.isEmpty() && turn.tokenIds.size() == before) {
+                    throw new IllegalStateException("the model service returned text without token ids");
+                }
+                includeStopString(turn, () -> {
+                    while (turn.logprobs.size() < turn.tokenIds.size()) {
+                        turn.logprobs.add(null);
+                    }
+                    completionTokens += turn.tokenIds.size() - before;
+                    sequence.addAll(turn.tokenIds.subList(before, turn.tokenIds.size()));
+                    decoded();
+                });
+            });
         }
 
         /**
@@ -289,23 +399,25 @@ public final class AgentLoop {
         /**
          * The stop string must stay in the model's context. If the model service ended on it without returning it,
          * its tokens are appended, with unknown log-probs (null): they were forced by the stop, not sampled here,
-         * and the log-prob the model gave them is not known.
+         * and the log-prob the model gave them is not known. Then {@code next}.
          */
-        private void includeStopString(TurnText turn) {
+        private void includeStopString(TurnText turn, Runnable next) {
             if (!"stop".equals(turn.finishReason) || !(turn.stopReason instanceof String stop)
                     || !spec.protocol().stopStrings().contains(stop) || turn.text.toString().endsWith(stop)) {
+                next.run();
                 return;
             }
-            List<Integer> ids = model.tokenize(new TokenizeRequest(spec.model(), stop, null, null, null, null, false))
-                    .tokens();
-            turn.text.append(stop);
-            if (events.live()) {
-                assembler.feed(stop);
-            }
-            turn.tokenIds.addAll(ids);
-            while (turn.logprobs.size() < turn.tokenIds.size()) {
-                turn.logprobs.add(null);
-            }
+            await(model.tokenize(new TokenizeRequest(spec.model(), stop, null, null, null, null, false)), response -> {
+                turn.text.append(stop);
+                if (events.live()) {
+                    assembler.feed(stop);
+                }
+                turn.tokenIds.addAll(response.tokens());
+                while (turn.logprobs.size() < turn.tokenIds.size()) {
+                    turn.logprobs.add(null);
+                }
+                next.run();
+            });
         }
 
         private boolean endsWithProtocolStop(StringBuilder text) {
@@ -313,7 +425,7 @@ public final class AgentLoop {
             return spec.protocol().stopStrings().stream().anyMatch(s::endsWith);
         }
 
-        private void runTool(TurnText turn, ToolCallParse parse, int start) throws InterruptedException {
+        private void runTool(TurnText turn, ToolCallParse parse, int start) {
             String formatError = switch (parse) {
                 case ToolCallParse.Malformed m -> m.reason();
                 case ToolCallParse.Call c when !spec.builtinCode() || !CodeInterpreterTool.NAME.equals(c.name()) ->
@@ -323,36 +435,39 @@ public final class AgentLoop {
                 default -> null;
             };
             Turn.ToolCallRecord callRecord = callRecord(parse, turn, start);
-            String status;
-            String resultText;
-            long durationMs;
             if (formatError != null) {
                 formatErrors++;
-                status = "format_error";
-                resultText = ToolResultText.formatError(formatError);
-                durationMs = 0;
-            } else {
-                String code = ((ToolCallParse.Call) parse).code();
-                long t0 = System.nanoTime();
-                ExecutionResult result = sandbox.execute(ExecutionRequest.python(code, spec.id(), spec.toolTimeoutS()),
-                        spec.deadlineNanos());
-                toolCalls++;
-                status = result.status().wireName();
-                resultText = ToolResultText.render(result, spec.toolTimeoutS());
-                durationMs = result.durationMs() > 0 ? result.durationMs()
-                        : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                toolResult(turn, callRecord, "format_error", ToolResultText.formatError(formatError), 0);
+                return;
             }
+            String code = ((ToolCallParse.Call) parse).code();
+            long t0 = System.nanoTime();
+            await(sandbox.execute(ExecutionRequest.python(code, spec.id(), spec.toolTimeoutS()), spec.deadlineNanos()),
+                    result -> {
+                        toolCalls++;
+                        long durationMs = result.durationMs() > 0 ? result.durationMs()
+                                : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                        toolResult(turn, callRecord, result.status().wireName(),
+                                ToolResultText.render(result, spec.toolTimeoutS()), durationMs);
+                    });
+        }
+
+        /** The tool's result: traced, rendered into the model's context as the template would, then the next turn. */
+        private void toolResult(TurnText turn, Turn.ToolCallRecord callRecord, String status, String resultText,
+                long durationMs) {
             ToolTraceEntry entry = new ToolTraceEntry(trace.size(), callRecord.name(), callRecord.code(), status,
                     resultText, durationMs);
             trace.add(entry);
             events.toolTrace(entry);
-
-            String continuation = renderer.continuation(spec.model(), spec.protocol(), resultText);
-            List<Integer> ids = renderer.tokens(model, continuation, spec.model());
-            continuationStartsInThink = ChatFormat.endsWithOpenThink(continuation);
-            sequence.addAll(ids);
-            toolTokens += ids.size();
-            recordTurn(turn, callRecord, new Turn.ToolResultRecord(status, resultText, List.copyOf(ids), durationMs));
+            await(renderer.continuation(spec.model(), spec.protocol(), resultText), continuation ->
+                    await(renderer.tokens(model, continuation, spec.model()), ids -> {
+                        startsInThink = ChatFormat.endsWithOpenThink(continuation);
+                        sequence.addAll(ids);
+                        toolTokens += ids.size();
+                        recordTurn(turn, callRecord, new Turn.ToolResultRecord(status, resultText, List.copyOf(ids),
+                                durationMs));
+                        startTurn();
+                    }));
         }
 
         private Turn.ToolCallRecord callRecord(ToolCallParse parse, TurnText turn, int start) {

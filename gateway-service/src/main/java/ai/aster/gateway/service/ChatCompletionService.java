@@ -2,7 +2,6 @@ package ai.aster.gateway.service;
 
 import ai.aster.gateway.client.ModelServiceClient;
 import ai.aster.gateway.client.SandboxClient;
-import ai.aster.gateway.client.UpstreamContext;
 import ai.aster.gateway.config.GatewayConfig;
 import ai.aster.protocol.openai.ApiError;
 import ai.aster.protocol.openai.ChatCompletionRequest;
@@ -10,11 +9,14 @@ import ai.aster.protocol.openai.ToolCall;
 import ai.aster.protocol.openai.ToolTraceEntry;
 import ai.aster.protocol.openai.Usage;
 import io.opentelemetry.api.trace.Tracer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -23,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Runs chat requests: admission (at most {@code max-concurrent-trajectories}, else 429), one virtual thread per
- * trajectory, and after each: metrics, the sandbox session dropped, the trajectory published.
+ * Runs chat requests: admission (at most {@code max-concurrent-trajectories}, else 429), each trajectory on its
+ * request's event loop ({@link AgentLoop}), and after each: metrics, the sandbox session dropped, the trajectory
+ * published.
  */
 @ApplicationScoped
 public class ChatCompletionService {
@@ -37,20 +40,21 @@ public class ChatCompletionService {
     private final TrajectoryPublisher publisher;
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
-    private final UpstreamContext upstream;
+    private final Vertx vertx;
     private final Semaphore slots;
+    // blocking calls of the routes other than chat (the model list)
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("trajectory-", 0).factory());
+            Thread.ofVirtual().name("gateway-call-", 0).factory());
 
     public ChatCompletionService(ModelServiceClient model, SandboxClient sandbox, GatewayConfig config, Tracer tracer,
-            TrajectoryPublisher publisher, GatewayMetrics metrics, UpstreamContext upstream) {
+            TrajectoryPublisher publisher, GatewayMetrics metrics, Vertx vertx) {
         this.loop = new AgentLoop(model, sandbox, new ToolResultRenderer(model), tracer);
         this.planner = new ChatRequestPlanner(config);
         this.sandbox = sandbox;
         this.publisher = publisher;
         this.metrics = metrics;
         this.config = config;
-        this.upstream = upstream;
+        this.vertx = vertx;
         this.slots = new Semaphore(config.maxConcurrentTrajectories());
     }
 
@@ -80,43 +84,49 @@ public class ChatCompletionService {
         TrajectoryOutcome[] outcomes = new TrajectoryOutcome[n];
         AtomicInteger remaining = new AtomicInteger(n);
         AtomicBoolean firstToken = new AtomicBoolean();
+        Executor home = home();
         for (int i = 0; i < n; i++) {
             int choice = i;
             TrajectorySpec spec = chat.specs().get(i);
             TrajectoryEvents events = timed(observer.events(choice), arrivalNanos, firstToken);
-            // called on the request's event loop: the trajectory's upstream calls are issued there too
-            exchange.add(threads.submit(upstream.bindToCurrentLoop(() -> {
-                TrajectoryOutcome outcome = null;
+            AgentLoop.Running running = loop.start(spec, events, home);
+            exchange.add(running);
+            running.outcome().whenComplete((outcome, failure) -> {
                 try {
-                    outcome = loop.run(spec, events);
-                } catch (RuntimeException | Error e) {
-                    LOG.errorf(e, "trajectory %s failed unexpectedly", spec.id());
-                } finally {
+                    if (failure != null) {
+                        LOG.errorf(failure, "trajectory %s failed unexpectedly", spec.id());
+                    }
                     slots.release();
                     outcomes[choice] = outcome;
-                    afterTrajectory(spec, outcome, exchange);
+                    afterTrajectory(spec, outcome);
                     if (outcome == null || outcome.failed()) {
                         exchange.cancel(); // the request fails as a whole: stop its other trajectories
                     }
+                } finally {
                     if (remaining.decrementAndGet() == 0) {
                         observer.finished(result(chat, Arrays.asList(outcomes)));
                     }
                 }
-            })));
+            });
         }
         return exchange;
     }
 
-    private void afterTrajectory(TrajectorySpec spec, TrajectoryOutcome outcome, ChatExchange exchange) {
+    /**
+     * Where a request's trajectories run: the caller's event loop (the chat route's), so a token is read from the
+     * model service, handed to the loop and written to the client on one thread; steps run one at a time, in order.
+     */
+    private Executor home() {
+        // the request's own (duplicated) context when there is one: OpenTelemetry keeps the current span in it
+        Context current = Vertx.currentContext();
+        Context context = current != null && current.isEventLoopContext() ? current : vertx.getOrCreateContext();
+        return step -> context.runOnContext(ignored -> step.run());
+    }
+
+    private void afterTrajectory(TrajectorySpec spec, TrajectoryOutcome outcome) {
         boolean cancelled = outcome == null || "cancelled".equals(outcome.finishReason());
         if (spec.builtinCode() && (cancelled || outcome.trajectory().usage().toolCalls() > 0)) {
-            threads.execute(() -> {
-                try {
-                    sandbox.deleteSession(spec.id());
-                } catch (RuntimeException e) {
-                    LOG.debugf("session %s not deleted: %s", spec.id(), e.getMessage());
-                }
-            });
+            sandbox.deleteSession(spec.id()); // off the response's path: nobody waits for it
         }
         if (outcome == null) {
             return;

@@ -2,24 +2,23 @@ package ai.aster.gateway.service;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
 
-/** The trajectories of one request in flight; cancelling interrupts them (the client went away). */
+/** The trajectories of one request in flight; cancelling stops them (the client went away). */
 public final class ChatExchange {
 
-    private final List<Future<?>> trajectories = new CopyOnWriteArrayList<>();
+    private final List<AgentLoop.Running> trajectories = new CopyOnWriteArrayList<>();
     private volatile boolean cancelled;
 
-    void add(Future<?> trajectory) {
+    void add(AgentLoop.Running trajectory) {
         trajectories.add(trajectory);
         if (cancelled) {
-            trajectory.cancel(true);
+            trajectory.cancel();
         }
     }
 
     public void cancel() {
         cancelled = true;
-        trajectories.forEach(t -> t.cancel(true));
+        trajectories.forEach(AgentLoop.Running::cancel);
     }
 
     public boolean cancelled() {

@@ -2,12 +2,13 @@ package ai.aster.gateway.service;
 
 import ai.aster.protocol.sandbox.ExecutionRequest;
 import ai.aster.protocol.sandbox.ExecutionResult;
+import java.util.concurrent.CompletableFuture;
 
 /** A {@link SandboxPort} that adds up the wall time of one trajectory's executions ({@code timings.tool_ms}). */
 final class TimedSandboxPort implements SandboxPort {
 
     private final SandboxPort sandbox;
-    private long nanos; // one trajectory's thread only
+    private volatile long nanos; // one call at a time: a trajectory waits for each
 
     TimedSandboxPort(SandboxPort sandbox) {
         this.sandbox = sandbox;
@@ -18,17 +19,15 @@ final class TimedSandboxPort implements SandboxPort {
     }
 
     @Override
-    public ExecutionResult execute(ExecutionRequest request, long deadlineNanos) throws InterruptedException {
+    public CompletableFuture<ExecutionResult> execute(ExecutionRequest request, long deadlineNanos) {
         long t0 = System.nanoTime();
-        try {
-            return sandbox.execute(request, deadlineNanos);
-        } finally {
-            nanos += System.nanoTime() - t0;
-        }
+        CompletableFuture<ExecutionResult> call = sandbox.execute(request, deadlineNanos);
+        call.whenComplete((r, e) -> nanos += System.nanoTime() - t0);
+        return call;
     }
 
     @Override
-    public void deleteSession(String sessionId) {
-        sandbox.deleteSession(sessionId);
+    public CompletableFuture<Void> deleteSession(String sessionId) {
+        return sandbox.deleteSession(sessionId);
     }
 }

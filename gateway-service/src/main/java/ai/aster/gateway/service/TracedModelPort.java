@@ -1,14 +1,15 @@
 package ai.aster.gateway.service;
 
+import ai.aster.protocol.openai.CompletionChoice;
 import ai.aster.protocol.openai.CompletionRequest;
 import ai.aster.protocol.openai.CompletionResponse;
-import ai.aster.protocol.openai.CompletionChoice;
 import ai.aster.protocol.openai.TokenizeRequest;
 import ai.aster.protocol.openai.TokenizeResponse;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /** A {@link ModelPort} whose every completion is a {@code text_completion} span (propagated to the model service). */
@@ -23,20 +24,21 @@ final class TracedModelPort implements ModelPort {
     }
 
     @Override
-    public TokenizeResponse tokenize(TokenizeRequest request) {
+    public CompletableFuture<TokenizeResponse> tokenize(TokenizeRequest request) {
         return model.tokenize(request);
     }
 
     @Override
-    public void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, OutputGate gate,
-            long deadlineNanos) throws InterruptedException {
+    public CompletableFuture<Void> complete(CompletionRequest request, Consumer<CompletionResponse> onChunk,
+            OutputGate gate, long deadlineNanos) {
         Span span = tracer.spanBuilder("text_completion")
                 .setAttribute("gen_ai.operation.name", "text_completion")
                 .setAttribute("gen_ai.request.max_tokens", request.maxTokens() == null ? 0 : request.maxTokens())
                 .startSpan();
         int[] tokens = {0}; // chunks never arrive concurrently (ModelPort's contract)
-        try (Scope ignored = span.makeCurrent()) {
-            model.complete(request, chunk -> {
+        CompletableFuture<Void> call;
+        try (Scope ignored = span.makeCurrent()) { // current while the request is made: it carries the span
+            call = model.complete(request, chunk -> {
                 if (chunk.choices() != null) {
                     for (CompletionChoice choice : chunk.choices()) {
                         if (choice.tokenIds() != null) {
@@ -46,12 +48,18 @@ final class TracedModelPort implements ModelPort {
                 }
                 onChunk.accept(chunk);
             }, gate, deadlineNanos);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (RuntimeException e) {
             span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+            span.end();
             throw e;
-        } finally {
+        }
+        call.whenComplete((v, e) -> {
+            if (e != null) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+            }
             span.setAttribute("gen_ai.usage.output_tokens", tokens[0]);
             span.end();
-        }
+        });
+        return call;
     }
 }

@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
+import java.util.concurrent.CompletableFuture;
 
 /** A {@link SandboxPort} whose every execution is an {@code execute_tool} span. */
 final class TracedSandboxPort implements SandboxPort {
@@ -20,25 +21,32 @@ final class TracedSandboxPort implements SandboxPort {
     }
 
     @Override
-    public ExecutionResult execute(ExecutionRequest request, long deadlineNanos) throws InterruptedException {
+    public CompletableFuture<ExecutionResult> execute(ExecutionRequest request, long deadlineNanos) {
         Span span = tracer.spanBuilder("execute_tool")
                 .setAttribute("gen_ai.operation.name", "execute_tool")
                 .setAttribute("gen_ai.tool.name", CodeInterpreterTool.NAME)
                 .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            ExecutionResult result = sandbox.execute(request, deadlineNanos);
-            span.setAttribute("aster.sandbox.status", result.status().wireName());
-            return result;
-        } catch (RuntimeException | InterruptedException e) {
+        CompletableFuture<ExecutionResult> call;
+        try (Scope ignored = span.makeCurrent()) { // current while the request is made: it carries the span
+            call = sandbox.execute(request, deadlineNanos);
+        } catch (RuntimeException e) {
             span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
-            throw e;
-        } finally {
             span.end();
+            throw e;
         }
+        call.whenComplete((result, e) -> {
+            if (e != null) {
+                span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+            } else {
+                span.setAttribute("aster.sandbox.status", result.status().wireName());
+            }
+            span.end();
+        });
+        return call;
     }
 
     @Override
-    public void deleteSession(String sessionId) {
-        sandbox.deleteSession(sessionId);
+    public CompletableFuture<Void> deleteSession(String sessionId) {
+        return sandbox.deleteSession(sessionId);
     }
 }

@@ -24,19 +24,19 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The token stream against a real HTTP upstream: back-pressure pauses the read, after a deadline or a cancel no
- * chunk reaches (or is still inside) the loop's callback, and a trajectory bound to an event loop reads there.
+ * chunk reaches (or is still inside) the loop's callback, and a stream asked for on an event loop is read there.
  */
 class ModelServiceClientStreamTest {
 
@@ -48,7 +48,6 @@ class ModelServiceClientStreamTest {
     private HttpServer server;
     private ModelServiceClient client;
     private LoopHttpClients clients;
-    private UpstreamContext upstreamContext;
     /** Events the upstream sends per request (Integer.MAX_VALUE: until the client goes away). */
     private volatile int events;
     /** Completed the next time the upstream finds its write queue full (replaced by the test to look again). */
@@ -75,9 +74,8 @@ class ModelServiceClientStreamTest {
             });
         }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         clients = new LoopHttpClients(vertx, config(null));
-        upstreamContext = new UpstreamContext(vertx);
         client = new ModelServiceClient(null, config("http://127.0.0.1:" + server.actualPort()), new ObjectMapper(),
-                upstreamContext, clients, OpenTelemetry.noop(),
+                vertx, clients, OpenTelemetry.noop(),
                 new InternalAuth(config(null)));
     }
 
@@ -120,23 +118,17 @@ class ModelServiceClientStreamTest {
         CompletableFuture<Void> saturated = new CompletableFuture<>();
         AtomicInteger delivered = new AtomicInteger();
         AtomicBoolean inOrder = new AtomicBoolean(true);
-        CompletableFuture<Void> finished = CompletableFuture.runAsync(() -> {
-            try {
-                client.complete(request(), chunk -> {
-                    int id = chunk.choices().get(0).tokenIds().get(0);
-                    if (id != delivered.getAndIncrement()) {
-                        inOrder.set(false);
-                    }
-                    gate.count();
-                    if (gate.saturated()) {
-                        upstreamBlocked = new CompletableFuture<>(); // from now on, a block is the pause's doing
-                        saturated.complete(null);
-                    }
-                }, gate, System.nanoTime() + Duration.ofMinutes(5).toNanos());
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+        CompletableFuture<Void> finished = onLoop(() -> client.complete(request(), chunk -> {
+            int id = chunk.choices().get(0).tokenIds().get(0);
+            if (id != delivered.getAndIncrement()) {
+                inOrder.set(false);
             }
-        });
+            gate.count();
+            if (gate.saturated()) {
+                upstreamBlocked = new CompletableFuture<>(); // from now on, a block is the pause's doing
+                saturated.complete(null);
+            }
+        }, gate, System.nanoTime() + Duration.ofMinutes(5).toNanos()));
         CompletableFuture.anyOf(saturated, finished).get(120, TimeUnit.SECONDS);
         // with the read paused the upstream must block on TCP; without it the stream would run to its end
         CompletableFuture.anyOf(upstreamBlocked, finished).get(120, TimeUnit.SECONDS);
@@ -152,10 +144,10 @@ class ModelServiceClientStreamTest {
     }
 
     @Test
-    void aTrajectoryBoundToAnEventLoopReadsItsStreamOnThatLoop() throws Exception {
+    void aStreamAskedForOnAnEventLoopIsReadOnThatLoop() throws Exception {
         events = 50;
-        // two request loops, each starting trajectories the way the chat route does, twice (the second time on a
-        // pooled connection): every chunk must reach the loop on that trajectory's own loop, the one its SSE is on
+        // two request loops, each asking for streams the way a trajectory does, twice (the second time on a pooled
+        // connection): every chunk must reach the consumer on the loop that asked, the one its client's SSE is on
         io.vertx.core.Context other; // a context made on another thread: the next event loop
         try (ExecutorService thread = Executors.newSingleThreadExecutor()) {
             other = thread.submit(vertx::getOrCreateContext).get(10, TimeUnit.SECONDS);
@@ -164,21 +156,14 @@ class ModelServiceClientStreamTest {
         for (int round = 0; round < 2; round++) {
             for (io.vertx.core.Context loop : loops) {
                 CompletableFuture<Thread> loopThread = new CompletableFuture<>();
-                CompletableFuture<Runnable> bound = new CompletableFuture<>();
                 Set<Thread> chunkThreads = ConcurrentHashMap.newKeySet();
+                CompletableFuture<CompletableFuture<Void>> asked = new CompletableFuture<>();
                 loop.runOnContext(v -> {
                     loopThread.complete(Thread.currentThread());
-                    bound.complete(upstreamContext.bindToCurrentLoop(() -> {
-                        try {
-                            client.complete(request(), chunk -> chunkThreads.add(Thread.currentThread()),
-                                    OutputGate.OPEN, System.nanoTime() + Duration.ofMinutes(1).toNanos());
-                        } catch (InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }));
+                    asked.complete(client.complete(request(), chunk -> chunkThreads.add(Thread.currentThread()),
+                            OutputGate.OPEN, System.nanoTime() + Duration.ofMinutes(1).toNanos()));
                 });
-                Thread trajectory = Thread.ofVirtual().start(bound.get(10, TimeUnit.SECONDS));
-                trajectory.join(Duration.ofSeconds(60));
+                asked.get(10, TimeUnit.SECONDS).get(60, TimeUnit.SECONDS);
                 assertEquals(Set.of(loopThread.get()), chunkThreads);
             }
         }
@@ -188,13 +173,16 @@ class ModelServiceClientStreamTest {
     void afterTheDeadlineNoChunkIsDeliveredNorStillBeingDelivered() throws Exception {
         // warm up (connection pool, JIT, Jackson), so the stream surely runs when the deadline comes
         events = 10;
-        client.complete(request(), chunk -> {}, OutputGate.OPEN, System.nanoTime() + Duration.ofMinutes(2).toNanos());
+        onLoop(() -> client.complete(request(), chunk -> {}, OutputGate.OPEN,
+                System.nanoTime() + Duration.ofMinutes(2).toNanos())).get(60, TimeUnit.SECONDS);
         events = Integer.MAX_VALUE;
         RaceProbe probe = new RaceProbe();
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        assertThrows(DeadlineExceededException.class, () -> client.complete(request(), probe::onChunk,
-                OutputGate.OPEN, deadline));
+        CompletableFuture<Void> stream = onLoop(() -> client.complete(request(), probe::onChunk, OutputGate.OPEN,
+                deadline));
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> stream.get(60, TimeUnit.SECONDS));
         probe.returned();
+        assertInstanceOf(DeadlineExceededException.class, failed.getCause());
         assertTrue(probe.firstChunk.getCount() == 0, "the deadline passed before the stream started");
         upstreamClosed.get(60, TimeUnit.SECONDS); // the stream was reset: the model service stops decoding
         probe.assertClean();
@@ -204,27 +192,24 @@ class ModelServiceClientStreamTest {
     void afterACancelNoChunkIsDeliveredNorStillBeingDelivered() throws Exception {
         events = Integer.MAX_VALUE;
         RaceProbe probe = new RaceProbe();
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
-        CountDownLatch returned = new CountDownLatch(1);
-        Thread trajectory = Thread.ofVirtual().start(() -> {
-            try {
-                client.complete(request(), probe::onChunk, OutputGate.OPEN,
-                        System.nanoTime() + Duration.ofMinutes(5).toNanos());
-            } catch (Throwable e) {
-                thrown.set(e);
-            }
-            probe.returned();
-            returned.countDown();
-        });
+        CompletableFuture<Void> stream = onLoop(() -> client.complete(request(), probe::onChunk, OutputGate.OPEN,
+                System.nanoTime() + Duration.ofMinutes(5).toNanos()));
         probe.firstChunk.await(60, TimeUnit.SECONDS);
-        trajectory.interrupt();
-        assertTrue(returned.await(60, TimeUnit.SECONDS));
-        assertInstanceOf(InterruptedException.class, thrown.get());
+        stream.cancel(true); // from this thread, not the loop's: the harder case
+        probe.returned();
+        assertTrue(stream.isCancelled());
         upstreamClosed.get(60, TimeUnit.SECONDS);
         probe.assertClean();
     }
 
-    /** Records whether a callback was running when complete() returned, or ran after it. */
+    /** The stream {@code ask} returns, asked for on an event loop as a trajectory asks (waits until it is asked). */
+    private CompletableFuture<Void> onLoop(java.util.function.Supplier<CompletableFuture<Void>> ask) throws Exception {
+        CompletableFuture<CompletableFuture<Void>> asked = new CompletableFuture<>();
+        vertx.getOrCreateContext().runOnContext(v -> asked.complete(ask.get()));
+        return asked.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Records whether a callback was running when the stream ended (for its caller), or ran after it. */
     private static final class RaceProbe {
         final CountDownLatch firstChunk = new CountDownLatch(1);
         final AtomicInteger inside = new AtomicInteger();
@@ -254,8 +239,8 @@ class ModelServiceClientStreamTest {
         }
 
         void assertClean() {
-            assertEquals(0, insideAtReturn.get(), "a chunk was still being delivered when complete() returned");
-            assertEquals(0, afterReturn.get(), "chunks were delivered after complete() returned");
+            assertEquals(0, insideAtReturn.get(), "a chunk was still being delivered when the stream ended");
+            assertEquals(0, afterReturn.get(), "chunks were delivered after the stream ended");
         }
     }
 

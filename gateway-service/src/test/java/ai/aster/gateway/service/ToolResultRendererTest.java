@@ -14,6 +14,7 @@ import ai.aster.protocol.tools.CodeInterpreterTool;
 import ai.aster.protocol.tools.ToolProtocol;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class ToolResultRendererTest {
     /** The model service's tokenize, done here by the real Qwen3 template and the test tokenizer. */
     private final ModelPort model = new ModelPort() {
         @Override
-        public TokenizeResponse tokenize(TokenizeRequest request) {
+        public CompletableFuture<TokenizeResponse> tokenize(TokenizeRequest request) {
             String text = request.messages() != null
                     ? template.render(request.messages(), request.tools(), !Boolean.FALSE.equals(request.addGenerationPrompt()))
                     : request.prompt();
@@ -35,12 +36,12 @@ class ToolResultRendererTest {
                 renders.incrementAndGet();
             }
             List<Integer> ids = TestTokenizer.encode(text);
-            return new TokenizeResponse(ids.size(), 40_000, ids, text);
+            return CompletableFuture.completedFuture(new TokenizeResponse(ids.size(), 40_000, ids, text));
         }
 
         @Override
-        public void complete(CompletionRequest request, Consumer<CompletionResponse> onChunk, OutputGate gate,
-                long deadlineNanos) {
+        public CompletableFuture<Void> complete(CompletionRequest request, Consumer<CompletionResponse> onChunk,
+                OutputGate gate, long deadlineNanos) {
             throw new UnsupportedOperationException();
         }
     };
@@ -51,15 +52,15 @@ class ToolResultRendererTest {
         ToolProtocol hermes = ToolProtocol.named("hermes");
         List<ChatMessage> conversation = new ArrayList<>(List.of(ChatMessage.user("What is 6*7?")));
         List<Integer> sequence = new ArrayList<>(model.tokenize(new TokenizeRequest(null, null, conversation,
-                List.of(CodeInterpreterTool.DEFINITION), true, null, null)).tokens());
+                List.of(CodeInterpreterTool.DEFINITION), true, null, null)).join().tokens());
         String[] turns = {"<think>\nuse python\n</think>\n\n<tool_call>\n{\"name\": \"code_interpreter\", "
                 + "\"arguments\": {\"code\": \"print(6*7)\"}}\n</tool_call>",
                 "<tool_call>\n{\"name\": \"code_interpreter\", \"arguments\": {\"code\": \"1/0\"}}\n</tool_call>"};
         String[] results = {"42\n", "Runtime error occurred during execution.\nZeroDivisionError: division by zero"};
         for (int i = 0; i < turns.length; i++) {
             sequence.addAll(TestTokenizer.encode(turns[i])); // generated: appended as they are
-            String continuation = renderer.continuation(null, hermes, results[i]);
-            sequence.addAll(renderer.tokens(continuation, null));
+            String continuation = renderer.continuation(null, hermes, results[i]).join();
+            sequence.addAll(renderer.tokens(continuation, null).join());
             conversation.add(ChatMessage.assistant(turns[i]));
             conversation.add(ChatMessage.tool("call_" + i, results[i]));
         }
@@ -71,7 +72,7 @@ class ToolResultRendererTest {
     @Test
     void markdownResultsAreAppendedAsOutputBlocks() {
         ToolResultRenderer renderer = new ToolResultRenderer(model);
-        String continuation = renderer.continuation(null, ToolProtocol.named("markdown"), "49");
+        String continuation = renderer.continuation(null, ToolProtocol.named("markdown"), "49").join();
         assertEquals("```output\n49\n```\n", continuation);
         assertTrue(renders.get() == 0);
     }
