@@ -68,6 +68,10 @@ public final class GatewayBench {
     /** The internal token the bench's upstreams require and the gateway is started with. */
     private static final String INTERNAL_TOKEN = ScriptedModelServer.INTERNAL_TOKEN;
 
+    /** Per real-model turn through the gateway: its model calls (as the gateway timed them), the gateway's own time
+     * inside the trajectory, and the time outside it (the request in, the response out), in ms. */
+    private static final List<double[]> REAL_SPLIT = Collections.synchronizedList(new ArrayList<>());
+
     public static void main(String[] args) throws Exception {
         int requestsAt1 = Integer.getInteger("bench.requests1", 300);
         int requestsAt64 = Integer.getInteger("bench.requests64", 3000);
@@ -168,6 +172,11 @@ public final class GatewayBench {
         Path modelLog = Path.of("target/bench-model-service.log");
         ProcessBuilder mb = new ProcessBuilder(java, "-Dai.djl.offline=true", "--enable-native-access=ALL-UNNAMED",
                 "-Dquarkus.http.port=" + modelPort, "-Dquarkus.otel.sdk.disabled=true", "-Dquarkus.log.level=WARN",
+                // one intra-op thread by default: the engine gets one core, the gateway and this client the other,
+                // as a deployment gives the engine cores of its own. With one thread per core, OpenMP's threads
+                // spin at every barrier and any other runnable thread (this client's reads in the direct arm too)
+                // stalls a whole step: -Dbench.modelThreads=2 measures that shared-core case
+                "-Daster.model.compute-threads=" + Integer.getInteger("bench.modelThreads", 1),
                 "-jar", modelJar.toString()).redirectErrorStream(true).redirectOutput(modelLog.toFile());
         mb.environment().put("ASTER_MODEL_PATH", modelDir.toString());
         mb.environment().put("ASTER_INTERNAL_TOKEN", INTERNAL_TOKEN);
@@ -205,6 +214,11 @@ public final class GatewayBench {
                         pct(through, 50) - pct(directMs, 50));
                 System.out.printf("  the gateway process's CPU time: %.3f ms per turn (all its threads)%n",
                         cpuTime(gateway).minus(cpu).toNanos() / 1e6 / requests);
+                List<double[]> split = REAL_SPLIT.subList(REAL_SPLIT.size() - through.size(), REAL_SPLIT.size());
+                System.out.printf("  through the gateway, p50: its model calls (tokenize + stream, as it timed them) %.2f"
+                                + " ms, its own time inside the trajectory %.2f ms, outside it (request in, response"
+                                + " out) %.2f ms%n", pct(column(split, 0), 50), pct(column(split, 1), 50),
+                        pct(column(split, 2), 50));
             } finally {
                 gateway.destroy();
                 gateway.waitFor();
@@ -229,8 +243,16 @@ public final class GatewayBench {
                             .replace("\"log_trajectory\"", "\"stream_options\":{\"include_usage\":true},"
                                     + "\"log_trajectory\""))).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
-            JsonNode usage = readStream(response, "usage");
-            latency.add((System.nanoTime() - t0) / 1e6);
+            JsonNode chunk = readChunk(response, "usage");
+            double ms = (System.nanoTime() - t0) / 1e6;
+            latency.add(ms);
+            JsonNode usage = chunk == null ? null : chunk.get("usage");
+            JsonNode timing = chunk == null ? null : chunk.path("x_aster_timings").path(0);
+            if (timing != null && timing.has("total_us")) {
+                double total = timing.path("total_us").asDouble() / 1000;
+                double model = timing.path("model_us").asDouble() / 1000;
+                REAL_SPLIT.add(new double[] {model, total - model, ms - total});
+            }
             if (usage == null || usage.path("completion_tokens").asInt() != 64) {
                 error("gateway turn: " + (usage == null ? "no usage" : usage.path("completion_tokens") + " tokens"));
                 errors.incrementAndGet();
@@ -292,6 +314,12 @@ public final class GatewayBench {
 
     /** Reads an SSE response to its end; the given field of the last chunk carrying it, or null on any error. */
     private static JsonNode readStream(HttpResponse<InputStream> response, String field) throws IOException {
+        JsonNode chunk = readChunk(response, field);
+        return chunk == null ? null : chunk.get(field);
+    }
+
+    /** Reads an SSE response to its end; the last chunk carrying the given field, or null on any error. */
+    private static JsonNode readChunk(HttpResponse<InputStream> response, String field) throws IOException {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             if (response.statusCode() != 200) {
                 error("status " + response.statusCode() + ": " + new String(response.body().readAllBytes(),
@@ -316,7 +344,7 @@ public final class GatewayBench {
                     return null;
                 }
                 if (chunk.hasNonNull(field)) {
-                    found = chunk.get(field);
+                    found = chunk;
                 }
             }
             if (!done) {
@@ -456,6 +484,10 @@ public final class GatewayBench {
             Thread.sleep(500);
         }
         throw new IllegalStateException(url + " not ready in 300 s; see " + log.toAbsolutePath());
+    }
+
+    private static List<Double> column(List<double[]> rows, int i) {
+        return rows.stream().map(r -> r[i]).toList();
     }
 
     private static double mean(List<Double> values) {
