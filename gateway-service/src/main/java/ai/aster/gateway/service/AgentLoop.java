@@ -360,8 +360,8 @@ public final class AgentLoop {
         }
 
         /**
-         * The hot path: runs once per streamed chunk (a token or a few), on the upstream's event loop. Kept to
-         * appends; splitting thinking from the answer happens here only when a client streams.
+         * The hot path: runs once per streamed chunk (a token or a few), on the trajectory's event loop, where its
+         * steps run too. Kept to appends; splitting thinking from the answer happens here only when a client streams.
          */
         private void onChunk(TurnText turn, CompletionResponse chunk) {
             if (chunk.policyVersion() != null && policyVersion == null) {
