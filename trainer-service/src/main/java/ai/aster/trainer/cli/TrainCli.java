@@ -15,10 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * {@code ./aster train}: starts a training job on the running trainer-service and follows it with a progress bar
@@ -240,9 +237,8 @@ public final class TrainCli {
                 + " keeps running. Cancel it with ./aster train cancel " + id));
         Runtime.getRuntime().addShutdownHook(hint);
         JsonNode job = api.get("v1/jobs/" + id);
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName(id).setStyle(ProgressBarStyle.ASCII)
-                .setInitialMax(Math.max(1, job.path("total_steps").asInt(1))).setUnit(" steps", 1)
-                .setConsumer(new ConsoleProgressBarConsumer(err)).continuousUpdate().build()) {
+        try (ProgressBar bar = ProgressBars.on(err, id)
+                .setInitialMax(Math.max(1, job.path("total_steps").asInt(1))).setUnit(" steps", 1).build()) {
             while (true) {
                 if (job.path("total_steps").asInt() > 0) {
                     bar.maxHint(job.path("total_steps").asInt());

@@ -1,11 +1,10 @@
 package ai.aster.trainer.eval;
 
 import java.io.PrintStream;
+import ai.aster.trainer.cli.ProgressBars;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A terminal progress bar with the rate, the ETA and the running share of correct samples. */
+/** A progress bar ({@link ProgressBars}) with the rate, the ETA and the running share of correct samples. */
 public final class ConsoleProgress implements EvalProgress, AutoCloseable {
 
     private final String task;
@@ -23,11 +22,10 @@ public final class ConsoleProgress implements EvalProgress, AutoCloseable {
     public void started(int total, int already, int alreadyCorrect) {
         correct = alreadyCorrect;
         done = already;
-        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(stream))
+        bar = ProgressBars.on(stream, task).setInitialMax(total)
                 // a sample takes seconds to minutes: the rate reads best per minute
                 .showSpeed(new java.text.DecimalFormat("0.0")).setSpeedUnit(java.time.temporal.ChronoUnit.MINUTES)
-                .setUnit(" samples", 1).continuousUpdate().build();
+                .setUnit(" samples", 1).build();
         bar.stepTo(already);
         bar.setExtraMessage(message());
     }

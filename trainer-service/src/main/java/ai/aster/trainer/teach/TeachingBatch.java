@@ -10,10 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import ai.aster.trainer.cli.ProgressBars;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Has the teacher solve a list of problems, {@code concurrency} at a time, with a progress bar on {@code err}, and
@@ -52,10 +50,8 @@ public final class TeachingBatch {
         int failed = 0;
         int toolCalls = 0;
         String firstFailure = null;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("teach " + style.wireName())
-                .setInitialMax(problems.size()).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(err)).setUnit(" trajectories", 1).continuousUpdate()
-                .build()) {
+        try (ProgressBar bar = ProgressBars.on(err, "teach " + style.wireName())
+                .setInitialMax(problems.size()).setUnit(" trajectories", 1).build()) {
             List<Future<List<Teacher.Attempt>>> futures = new ArrayList<>();
             for (int from = 0; from < problems.size(); from += perExecution) {
                 List<CurriculumProblem> part = problems.subList(from, Math.min(problems.size(), from + perExecution));
