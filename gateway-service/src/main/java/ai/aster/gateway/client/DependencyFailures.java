@@ -1,5 +1,6 @@
 package ai.aster.gateway.client;
 
+import ai.aster.gateway.service.CompletionFailures;
 import ai.aster.gateway.service.DependencyUnavailableException;
 import ai.aster.gateway.service.UpstreamRejectedException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,6 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
 
 /** Turns what a REST client throws into the agent loop's failure types. */
 final class DependencyFailures {
@@ -23,7 +23,7 @@ final class DependencyFailures {
     private DependencyFailures() {}
 
     static RuntimeException translate(String dependency, Throwable failure, ObjectMapper json) {
-        Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable e = CompletionFailures.cause(failure);
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
             return new CancellationException("interrupted");

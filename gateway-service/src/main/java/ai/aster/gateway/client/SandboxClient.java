@@ -1,6 +1,7 @@
 package ai.aster.gateway.client;
 
 import ai.aster.gateway.config.GatewayConfig;
+import ai.aster.gateway.service.CompletionFailures;
 import ai.aster.gateway.service.DeadlineExceededException;
 import ai.aster.gateway.service.DependencyUnavailableException;
 import ai.aster.gateway.service.SandboxPort;
@@ -14,7 +15,6 @@ import jakarta.ws.rs.WebApplicationException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -74,7 +74,7 @@ public class SandboxClient implements SandboxPort {
                 result.complete(value);
                 return;
             }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = CompletionFailures.cause(e);
             if (cause instanceof CancellationException) {
                 return; // result was cancelled
             }
@@ -124,7 +124,7 @@ public class SandboxClient implements SandboxPort {
     private void deleteSession(Context home, String sessionId, int attempt, CompletableFuture<Void> done) {
         rest.deleteSession(sessionId).ifNoItem().after(Duration.ofSeconds(5)).fail().subscribeAsCompletionStage()
                 .whenComplete((response, e) -> {
-                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    Throwable cause = CompletionFailures.cause(e);
                     if (cause == null || cause instanceof WebApplicationException web
                             && web.getResponse().getStatus() == 404) {
                         done.complete(null); // deleted, or no state was kept for it

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -185,8 +184,7 @@ public final class AgentLoop {
         }
 
         void fail(Throwable failure) {
-            Throwable e = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable e = CompletionFailures.cause(failure);
             if (cancelled || e instanceof CancellationException) {
                 finish("cancelled", null);
             } else if (e instanceof DeadlineExceededException) {
