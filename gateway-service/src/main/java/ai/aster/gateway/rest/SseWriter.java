@@ -3,6 +3,7 @@ package ai.aster.gateway.rest;
 import ai.aster.gateway.service.OutputGate;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -57,16 +58,24 @@ final class SseWriter implements OutputGate {
         }
     }
 
-    /** Writes what is queued, then {@code last} and ends the response (if the client is still there). */
+    /**
+     * Writes what is queued, then {@code last}, and ends the response (if the client is still there): one write, head
+     * included when nothing was written yet (each write is a flush, a system call and a wake-up of the client).
+     */
     void end(String last) {
-        context.runOnContext(v -> {
-            writeQueued();
-            if (open()) {
-                startIfNeeded();
-                response.end(last);
-            }
-            release();
-        });
+        if (Vertx.currentContext() == context) {
+            endNow(last); // the usual case (the trajectory runs here): a flush already scheduled then finds nothing
+        } else {
+            context.runOnContext(v -> endNow(last));
+        }
+    }
+
+    private void endNow(String last) {
+        String events = takeQueued();
+        if (open()) {
+            response.end(withHead(events == null ? last : events + last));
+        }
+        release();
     }
 
     /** Whether the head has been written (the response's context only). */
@@ -90,29 +99,17 @@ final class SseWriter implements OutputGate {
     /** Writes every queued event as one write (the response's context only). */
     private void writeQueued() {
         scheduled.set(false); // a send after this schedules another flush; one before it is polled below
-        String first = queued.poll();
-        if (first == null) {
+        String events = takeQueued();
+        if (events == null) {
             return;
         }
-        String next = queued.poll();
-        String events;
-        if (next == null) {
-            events = first;
-        } else {
-            StringBuilder batch = new StringBuilder(first.length() * 4).append(first).append(next);
-            while ((next = queued.poll()) != null) {
-                batch.append(next);
-            }
-            events = batch.toString();
-        }
-        pending.addAndGet(-events.length());
         if (!open()) {
             release(); // the client is gone: let the stream run to its cancellation
             return;
         }
-        startIfNeeded();
-        if (!events.isEmpty()) {
-            response.write(events);
+        String out = withHead(events);
+        if (!out.isEmpty()) {
+            response.write(out);
         }
         if (response.writeQueueFull()) {
             if (!queueFull) {
@@ -129,9 +126,31 @@ final class SseWriter implements OutputGate {
         }
     }
 
-    private void startIfNeeded() {
+    /** Every queued event in order, as one string, or null when none is queued. */
+    private String takeQueued() {
+        String first = queued.poll();
+        if (first == null) {
+            return null;
+        }
+        String next = queued.poll();
+        String events;
+        if (next == null) {
+            events = first;
+        } else {
+            StringBuilder batch = new StringBuilder(first.length() * 4).append(first).append(next);
+            while ((next = queued.poll()) != null) {
+                batch.append(next);
+            }
+            events = batch.toString();
+        }
+        pending.addAndGet(-events.length());
+        return events;
+    }
+
+    /** {@code events}, preceded by the head (status and SSE headers set) when the response has not started. */
+    private String withHead(String events) {
         if (started) {
-            return;
+            return events;
         }
         started = true;
         onStart.run();
@@ -139,7 +158,7 @@ final class SseWriter implements OutputGate {
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
-        response.write(head.get());
+        return head.get() + events;
     }
 
     /**
