@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * same eight upstream calls in the same order made directly (tokenize, then per turn a streamed completion whose
  * SSE is read to its end, an execution and the result's tokenize), at 1 and 64 concurrent requests. Phase 2
  * (when the model-service jar and a model folder are available): one greedy 64-token turn through the gateway
- * against the same tokenize + streamed completion made directly on model-service, at 1 stream. Then 256 streaming
+ * against the same tokenize + streamed completion made directly on model-service, at 1 stream, after both arms
+ * have served {@code bench.realWarmupShort} 4-token turns and {@code bench.realWarmup} full ones. Then 256 streaming
  * requests held open together, counting errors. Runs the packaged gateway ({@code target/quarkus-app}).
  */
 public final class GatewayBench {
@@ -82,6 +83,7 @@ public final class GatewayBench {
         // same gateway measured 1.7 ms over 3,000), and the direct baseline is slowed likewise
         int warmup = Integer.getInteger("bench.warmup", 4000);
         int realWarmup = Integer.getInteger("bench.realWarmup", 100);
+        int realWarmupShort = Integer.getInteger("bench.realWarmupShort", 4000);
         Path jar = Path.of(System.getProperty("bench.gatewayJar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("build the gateway first: mvn -pl gateway-service -am package -DskipTests");
@@ -127,7 +129,7 @@ public final class GatewayBench {
                 gateway.waitFor();
             }
         }
-        realModelPhase(http, jar, realTurns, realWarmup);
+        realModelPhase(http, jar, realTurns, realWarmupShort, realWarmup);
     }
 
     /** The process's CPU time so far, all threads (what the gateway takes from a machine it shares). */
@@ -150,7 +152,8 @@ public final class GatewayBench {
      * Phase 2: the real model service (its packaged jar, a random model of ModelInit's default dimensions with the
      * Qwen3 chat template), one greedy 64-token turn per request, tool calling off, through the gateway vs direct.
      */
-    private static void realModelPhase(HttpClient http, Path gatewayJar, int requests, int warmup) throws Exception {
+    private static void realModelPhase(HttpClient http, Path gatewayJar, int requests, int warmupShort, int warmup)
+            throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path modelJar = root.resolve("model-service/target/quarkus-app/quarkus-run.jar");
         Path modeling = root.resolve("modeling/target");
@@ -192,16 +195,21 @@ public final class GatewayBench {
                 System.out.println("# 2. real model service (" + modelDir + "): one greedy 64-token turn, tool calling "
                         + "off, through the gateway vs tokenize + streamed completion made directly");
                 DirectAgent direct = new DirectAgent(http, modelUrl, sandbox.url());
-                realTurns(http, url, 1, warmup); // warm-up
-                direct.realTurn(1, warmup);
+                // warm-up, both arms alike: short turns until the per-request code (parsing, planning, the
+                // response's head and tail) is compiled as a serving gateway's is (it runs once per request, so
+                // 100 full turns left it in the JIT's lower tiers: docs/benchmarks.md, fifth pass), then full turns
+                realTurns(http, url, 1, warmupShort, SHORT_TURN_TOKENS);
+                direct.realTurn(1, warmupShort, SHORT_TURN_TOKENS);
+                realTurns(http, url, 1, warmup, REAL_TURN_TOKENS);
+                direct.realTurn(1, warmup, REAL_TURN_TOKENS);
                 // interleaved rounds, so drifts of the machine's load hit both sides alike
                 List<Double> through = Collections.synchronizedList(new ArrayList<>());
                 List<Double> directMs = Collections.synchronizedList(new ArrayList<>());
                 AtomicInteger errors = new AtomicInteger();
                 Duration cpu = cpuTime(gateway);
                 for (int round = 0; round < requests; round++) {
-                    Result g = realTurns(http, url, 1, 1);
-                    Result d = direct.realTurn(1, 1);
+                    Result g = realTurns(http, url, 1, 1, REAL_TURN_TOKENS);
+                    Result d = direct.realTurn(1, 1, REAL_TURN_TOKENS);
                     through.addAll(g.requestMillis);
                     directMs.addAll(d.requestMillis);
                     errors.addAndGet(g.errors.get() + d.errors.get());
@@ -229,31 +237,34 @@ public final class GatewayBench {
         }
     }
 
-    private static final String REAL_QUESTION = "{\"model\":\"bench\",\"stream\":true,\"temperature\":0,\"max_tokens\":64,"
+    private static final int REAL_TURN_TOKENS = 64;
+    private static final int SHORT_TURN_TOKENS = 4;
+    private static final String REAL_QUESTION = "{\"model\":\"bench\",\"stream\":true,\"temperature\":0,\"max_tokens\":%d,"
             + "\"tool_choice\":\"none\",\"log_trajectory\":false,\"messages\":[{\"role\":\"user\",\"content\":"
             + "\"What is 2+3? Think step by step.\"}]}";
 
-    /** Requests of {@link #REAL_QUESTION} through the gateway; a result counts 64 generated tokens or is an error. */
-    private static Result realTurns(HttpClient http, String url, int concurrency, int requests) throws Exception {
+    /** Requests of {@link #REAL_QUESTION} through the gateway; a result counts {@code tokens} generated, or errs. */
+    private static Result realTurns(HttpClient http, String url, int concurrency, int requests, int tokens)
+            throws Exception {
         return load(concurrency, requests, (latency, errors) -> {
             long t0 = System.nanoTime();
             HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
                     .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(REAL_QUESTION
-                            .replace("\"log_trajectory\"", "\"stream_options\":{\"include_usage\":true},"
-                                    + "\"log_trajectory\""))).build(),
+                    .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(
+                            REAL_QUESTION.formatted(tokens).replace("\"log_trajectory\"",
+                                    "\"stream_options\":{\"include_usage\":true},\"log_trajectory\""))).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             JsonNode chunk = readChunk(response, "usage");
             double ms = (System.nanoTime() - t0) / 1e6;
             latency.add(ms);
             JsonNode usage = chunk == null ? null : chunk.get("usage");
             JsonNode timing = chunk == null ? null : chunk.path("x_aster_timings").path(0);
-            if (timing != null && timing.has("total_us")) {
+            if (timing != null && timing.has("total_us") && tokens == REAL_TURN_TOKENS) {
                 double total = timing.path("total_us").asDouble() / 1000;
                 double model = timing.path("model_us").asDouble() / 1000;
                 REAL_SPLIT.add(new double[] {model, total - model, ms - total});
             }
-            if (usage == null || usage.path("completion_tokens").asInt() != 64) {
+            if (usage == null || usage.path("completion_tokens").asInt() != tokens) {
                 error("gateway turn: " + (usage == null ? "no usage" : usage.path("completion_tokens") + " tokens"));
                 errors.incrementAndGet();
             }
@@ -397,15 +408,15 @@ public final class GatewayBench {
         }
 
         /** Phase 2's turn made directly: the chat template's tokenize, then one greedy streamed completion. */
-        Result realTurn(int concurrency, int requests) throws Exception {
+        Result realTurn(int concurrency, int requests, int tokens) throws Exception {
             String question = "{\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+3? Think step by step.\"}],"
                     + "\"add_generation_prompt\":true}";
             return load(concurrency, requests, (latency, errors) -> {
                 long t0 = System.nanoTime();
                 List<Integer> prompt = ids(post(modelUrl + "/v1/tokenize", question));
-                List<Integer> generated = complete(prompt, 64, null, null);
+                List<Integer> generated = complete(prompt, tokens, null, null);
                 latency.add((System.nanoTime() - t0) / 1e6);
-                if (generated.size() != 64) {
+                if (generated.size() != tokens) {
                     error("direct turn: " + generated.size() + " tokens");
                     errors.incrementAndGet();
                 }
