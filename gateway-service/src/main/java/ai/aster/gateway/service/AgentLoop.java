@@ -130,7 +130,7 @@ public final class AgentLoop {
             this.home = home;
             this.span = span;
             this.traceContext = io.opentelemetry.context.Context.current().with(span);
-            this.assembler = new MessageAssembler(events);
+            this.assembler = new MessageAssembler(events, !spec.parseToolCalls());
         }
 
         @Override

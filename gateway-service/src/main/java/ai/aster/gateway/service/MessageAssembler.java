@@ -10,6 +10,11 @@ import java.util.List;
  * because only then is it known whether a tool call follows (then it is reasoning too) or the turn was the
  * answer (then it is content). Streaming and non-streaming responses are both built from what this emits, so
  * they always agree.
+ * <p>In a trajectory that makes no tool calls ({@code answersOnly}) text outside thinking is the answer, and it is
+ * forwarded as content as it decodes once a thinking tag has been seen in the turn (or the prompt opened thinking).
+ * Before that it is held: a model may think without the opening tag, and a later {@code </think>} makes all of it
+ * reasoning. Only what the turn's end could still strip is held back (whitespace, end-of-turn texts), so the
+ * content is the same string as when it is emitted at the end.
  */
 final class MessageAssembler {
 
@@ -17,6 +22,7 @@ final class MessageAssembler {
     private static final String CLOSE = ChatFormat.THINK_CLOSE;
 
     private final TrajectoryEvents events;
+    private final boolean answersOnly;
     private final StringBuilder reasoning = new StringBuilder();
     private final StringBuilder content = new StringBuilder();
 
@@ -26,11 +32,15 @@ final class MessageAssembler {
     private int consumed;                                      // raw offset of pending's first char
     private boolean inThink;
     private boolean sawTag;
+    private final StringBuilder answer = new StringBuilder(); // answersOnly: answer text not yet emitted
+    private boolean answerBegun;                              // answersOnly: content emitted in this turn
 
     private record Segment(int rawStart, String text) {}
 
-    MessageAssembler(TrajectoryEvents events) {
+    /** @param answersOnly no turn of the trajectory can end in a tool call (tool calling is off) */
+    MessageAssembler(TrajectoryEvents events, boolean answersOnly) {
         this.events = events;
+        this.answersOnly = answersOnly;
     }
 
     /** @param startsInThink the prompt ends with an open {@code <think>} (a template that opens it for the model) */
@@ -40,6 +50,8 @@ final class MessageAssembler {
         consumed = 0;
         inThink = startsInThink;
         sawTag = startsInThink;
+        answer.setLength(0);
+        answerBegun = false;
     }
 
     void feed(String delta) {
@@ -55,6 +67,16 @@ final class MessageAssembler {
      */
     void endTurn(int callStart, boolean toContent) {
         drain(true);
+        if (answersOnly) {
+            if (!toContent || callStart >= 0) {
+                throw new IllegalStateException("a turn of a trajectory without tool calls ended in one");
+            }
+            // text held because no tag was seen (it could have been thinking), then the answer's unfinished end
+            releaseOutside();
+            emitContent(withoutEndOfTurn(answer.toString()));
+            answer.setLength(0);
+            return;
+        }
         StringBuilder before = new StringBuilder();
         for (Segment s : outside) {
             if (callStart < 0 || s.rawStart + s.text.length() <= callStart) {
@@ -124,6 +146,7 @@ final class MessageAssembler {
                 consume(open + OPEN.length());
                 inThink = true;
                 sawTag = true;
+                releaseOutside(); // text before the first tag was not thinking: it is the answer's start
                 continue;
             }
             int keep = atEnd ? 0 : Math.max(partialSuffix(p, OPEN), partialSuffix(p, CLOSE));
@@ -134,8 +157,42 @@ final class MessageAssembler {
     }
 
     private void addOutside(String text) {
-        if (!text.isEmpty()) {
+        if (text.isEmpty()) {
+            return;
+        }
+        if (answersOnly && sawTag) {
+            answer(text);
+        } else {
             outside.add(new Segment(consumed, text));
+        }
+    }
+
+    /** answersOnly: the held text outside thinking is the answer after all. */
+    private void releaseOutside() {
+        if (answersOnly) {
+            outside.forEach(s -> answer(s.text));
+            outside.clear();
+        }
+    }
+
+    /**
+     * answersOnly: emits the answer text that is final: not leading whitespace (the answer is stripped), not what the
+     * turn's end could still strip ({@link ChatFormat#trailingEndOfTurnRun}).
+     */
+    private void answer(String text) {
+        answer.append(text);
+        if (!answerBegun) {
+            int start = 0;
+            while (start < answer.length() && Character.isWhitespace(answer.charAt(start))) {
+                start++;
+            }
+            answer.delete(0, start);
+        }
+        int end = ChatFormat.trailingEndOfTurnRun(answer);
+        if (end > 0) {
+            emitContent(answer.substring(0, end));
+            answer.delete(0, end);
+            answerBegun = true;
         }
     }
 

@@ -153,17 +153,39 @@ class AgentLoopTest {
         assertTrue(outcome.failure() instanceof DependencyUnavailableException, String.valueOf(outcome.failure()));
     }
 
+    @Test
+    void withToolCallingOffTheAnswerStreamsBeforeTheTurnEnds() throws Exception {
+        model.turns.add("<think>t</think>The answer is 42."); // streamed in thirds: "...The an" comes with the 2nd
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        model.chunkLog = order;
+        TrajectoryEvents events = new TrajectoryEvents() {
+            @Override
+            public void content(String delta) {
+                order.add("content " + delta);
+            }
+        };
+        TrajectoryOutcome outcome = start(null, false, events).outcome().get(30, TimeUnit.SECONDS);
+        assertEquals("The answer is 42.", outcome.message().content());
+        assertTrue(order.indexOf("content The an") >= 0 && order.indexOf("content The an") < order.indexOf("chunk 2"),
+                "the answer waited for the turn's end: " + order);
+    }
+
     /** Starts a trajectory from the home loop, as the chat route does. */
     private AgentLoop.Running start(SandboxPort sandbox) throws Exception {
+        return start(sandbox, true, TrajectoryEvents.NONE);
+    }
+
+    /** @param toolCalls false as with {@code tool_choice: "none"} */
+    private AgentLoop.Running start(SandboxPort sandbox, boolean toolCalls, TrajectoryEvents events) throws Exception {
         AgentLoop agentLoop = new AgentLoop(model, sandbox, new ToolResultRenderer(model),
                 OpenTelemetry.noop().getTracer("test"));
         TrajectorySpec spec = new TrajectorySpec("t-1", "m", "api", List.of(ChatMessage.user("What is 6*7?")),
-                List.of(CodeInterpreterTool.DEFINITION), true, Set.of(), true, ToolProtocol.named("hermes"), 0.0,
-                null, null, 1L, null, 4096, 8, 10.0, System.nanoTime() + Duration.ofMinutes(1).toNanos(), null, null,
-                false);
+                toolCalls ? List.of(CodeInterpreterTool.DEFINITION) : List.of(), toolCalls, Set.of(), toolCalls,
+                ToolProtocol.named("hermes"), 0.0, null, null, 1L, null, 4096, 8, 10.0,
+                System.nanoTime() + Duration.ofMinutes(1).toNanos(), null, null, false);
         Executor home = step -> loop.runOnContext(v -> step.run());
         CompletableFuture<AgentLoop.Running> running = new CompletableFuture<>();
-        loop.runOnContext(v -> running.complete(agentLoop.start(spec, TrajectoryEvents.NONE, home)));
+        loop.runOnContext(v -> running.complete(agentLoop.start(spec, events, home)));
         return running.get(10, TimeUnit.SECONDS);
     }
 
@@ -174,6 +196,7 @@ class AgentLoopTest {
     private final class ScriptedModel implements ModelPort {
         final List<String> turns = Collections.synchronizedList(new ArrayList<>());
         final List<List<Integer>> prompts = Collections.synchronizedList(new ArrayList<>());
+        volatile List<String> chunkLog = new ArrayList<>(); // "chunk i" just before chunk i is handed over
         private final ChatTemplate template = ChatTemplate.builtIn();
 
         @Override
@@ -201,7 +224,10 @@ class AgentLoopTest {
                 // in three chunks; the last one carries the finish reason (and the stop string, which is returned)
                 int a = text.length() / 3;
                 int b = 2 * text.length() / 3;
-                for (String part : List.of(text.substring(0, a), text.substring(a, b), text.substring(b))) {
+                List<String> parts = List.of(text.substring(0, a), text.substring(a, b), text.substring(b));
+                for (int i = 0; i < parts.size(); i++) {
+                    String part = parts.get(i);
+                    chunkLog.add("chunk " + i);
                     List<Integer> ids = TestTokenizer.encode(part);
                     List<Double> logprobs = Collections.nCopies(ids.size(), -0.1);
                     boolean last = b <= text.length() && part.equals(text.substring(b));

@@ -10,17 +10,22 @@ import org.junit.jupiter.api.Test;
 class MessageAssemblerTest {
 
     private final List<String> events = new ArrayList<>();
-    private final MessageAssembler assembler = new MessageAssembler(new TrajectoryEvents() {
-        @Override
-        public void reasoning(String delta) {
-            events.add("R:" + delta);
-        }
+    private final MessageAssembler assembler = recording(events, false);
 
-        @Override
-        public void content(String delta) {
-            events.add("C:" + delta);
-        }
-    });
+    /** An assembler whose reasoning and content deltas are added to {@code into} as "R:..." and "C:...". */
+    private static MessageAssembler recording(List<String> into, boolean answersOnly) {
+        return new MessageAssembler(new TrajectoryEvents() {
+            @Override
+            public void reasoning(String delta) {
+                into.add("R:" + delta);
+            }
+
+            @Override
+            public void content(String delta) {
+                into.add("C:" + delta);
+            }
+        }, answersOnly);
+    }
 
     private void feedInPieces(String text, int size) {
         for (int i = 0; i < text.length(); i += size) {
@@ -102,5 +107,65 @@ class MessageAssemblerTest {
         events.forEach(e -> (e.startsWith("R:") ? r : c).append(e.substring(2)));
         assertEquals(assembler.reasoning(), r.toString());
         assertEquals(assembler.content(), c.toString());
+    }
+
+    @Test
+    void withToolCallingOffTheAnswerStreamsAsItDecodes() {
+        List<String> live = new ArrayList<>();
+        MessageAssembler answers = recording(live, true);
+        answers.startTurn(false);
+        answers.feed("<think>x</think>\n\nThe ans");
+        assertEquals(List.of("R:x", "C:The ans"), live);
+        answers.feed("wer.  <|im_"); // what the end could strip is held: the blanks, a partial end-of-turn text
+        assertEquals(List.of("R:x", "C:The ans", "C:wer."), live);
+        answers.feed("end|>");
+        answers.endTurn(-1, true);
+        assertEquals(List.of("R:x", "C:The ans", "C:wer."), live);
+        assertEquals("The answer.", answers.content());
+    }
+
+    @Test
+    void withToolCallingOffTextBeforeAnyThinkingTagIsHeldForItCouldBeThinking() {
+        List<String> live = new ArrayList<>();
+        MessageAssembler answers = recording(live, true);
+        answers.startTurn(false);
+        answers.feed("an implicit thought");
+        assertEquals(List.of(), live);
+        answers.feed("</think>answer");
+        assertEquals(List.of("R:an implicit thought", "C:answer"), live);
+        answers.endTurn(-1, true);
+        assertEquals("answer", answers.content());
+    }
+
+    /** Streamed as it decodes or emitted at the turn's end, in any pieces: the same reasoning and content. */
+    @Test
+    void theStreamedAnswerIsTheAnswerEmittedAtTheEnd() {
+        String[] turns = {"<think>t</think>\n\n  Done.<|im_end|>", "<think>t</think>a <|im_end|> b\n<|im_end|>\n",
+            "<think>t</think>x <|im", "<think>t</think>x<|im_end|y", "no tags at all\n<|endoftext|>",
+            "implicit</think>answer  ", "pre <think>t</think> post", "<think>a</think>one<think>b</think> two ",
+            "<think>t</think>\n\n\n", "<think>t</think><|im_end|>x \t<|endoftext|> <|im_end|>", ""};
+        for (String turn : turns) {
+            for (boolean startsInThink : new boolean[] {false, true}) {
+                MessageAssembler atEnd = recording(new ArrayList<>(), false);
+                atEnd.startTurn(startsInThink);
+                atEnd.feed(turn);
+                atEnd.endTurn(-1, true);
+                for (int size = 1; size <= 4; size++) {
+                    List<String> live = new ArrayList<>();
+                    MessageAssembler answers = recording(live, true);
+                    answers.startTurn(startsInThink);
+                    for (int i = 0; i < turn.length(); i += size) {
+                        answers.feed(turn.substring(i, Math.min(turn.length(), i + size)));
+                    }
+                    answers.endTurn(-1, true);
+                    String at = turn + " (starts in thinking: " + startsInThink + ", pieces of " + size + ")";
+                    assertEquals(atEnd.content(), answers.content(), at);
+                    assertEquals(atEnd.reasoning(), answers.reasoning(), at);
+                    StringBuilder c = new StringBuilder();
+                    live.stream().filter(e -> e.startsWith("C:")).forEach(e -> c.append(e.substring(2)));
+                    assertEquals(answers.content(), c.toString(), at);
+                }
+            }
+        }
     }
 }

@@ -60,4 +60,43 @@ public final class ChatFormat {
         }
         return t;
     }
+
+    /**
+     * Where the part of {@code text} that {@link #withoutEndOfTurn} might still cut begins, were more text to come:
+     * the trailing run of whitespace and end-of-turn texts, including a partial end-of-turn text at the very end.
+     * Everything before it is final, whatever follows. For an answer streamed as it decodes.
+     */
+    public static int trailingEndOfTurnRun(CharSequence text) {
+        int end = text.length() - partialEndOfTurn(text);
+        boolean cut = true;
+        while (cut && end > 0) {
+            cut = false;
+            if (Character.isWhitespace(text.charAt(end - 1))) {
+                end--;
+                cut = true;
+                continue;
+            }
+            for (String eos : END_OF_TURN) {
+                if (end >= eos.length() && text.subSequence(end - eos.length(), end).toString().equals(eos)) {
+                    end -= eos.length();
+                    cut = true;
+                }
+            }
+        }
+        return end;
+    }
+
+    /** Length of the longest suffix of {@code text} that is a proper prefix of an end-of-turn text. */
+    private static int partialEndOfTurn(CharSequence text) {
+        int longest = 0;
+        for (String eos : END_OF_TURN) {
+            for (int k = Math.min(eos.length() - 1, text.length()); k > longest; k--) {
+                if (text.subSequence(text.length() - k, text.length()).toString().equals(eos.substring(0, k))) {
+                    longest = k;
+                    break;
+                }
+            }
+        }
+        return longest;
+    }
 }
