@@ -75,8 +75,8 @@ public final class SandboxExecutions {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new TeachingException("cannot reach the sandbox at " + baseUrl + " (" + e + "); is the platform"
-                    + " up? (./aster up)", e);
+            throw new SandboxUnreachableException("cannot reach the sandbox at " + baseUrl + " (" + e + "); is the"
+                    + " platform up? (./aster up)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TeachingException("interrupted", e);

@@ -62,8 +62,8 @@ public final class TeachingBatch {
                 try {
                     attempts = future.get();
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof TeachingException te) {
-                        throw te; // the sandbox is unreachable: nothing else can work
+                    if (e.getCause() instanceof SandboxUnreachableException unreachable) {
+                        throw unreachable; // nothing else can work
                     }
                     throw new IllegalStateException(e.getCause());
                 } catch (InterruptedException e) {
@@ -94,10 +94,9 @@ public final class TeachingBatch {
         try {
             return perExecution > 1 ? teacher.teachTogether(part, style)
                     : List.of(new Teacher.Attempt(teacher.teach(part.getFirst(), style), null));
+        } catch (SandboxUnreachableException e) {
+            throw e;
         } catch (TeachingException e) {
-            if (e.getMessage().startsWith("cannot reach the sandbox")) {
-                throw e;
-            }
             return part.stream().map(p -> new Teacher.Attempt(null, e)).toList();
         }
     }
