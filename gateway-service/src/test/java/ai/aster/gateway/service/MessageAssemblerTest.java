@@ -11,6 +11,8 @@ class MessageAssemblerTest {
 
     private final List<String> events = new ArrayList<>();
     private final MessageAssembler assembler = recording(events, false);
+    private final List<String> answerEvents = new ArrayList<>();
+    private final MessageAssembler answers = recording(answerEvents, true); // tool calling off
 
     /** An assembler whose reasoning and content deltas are added to {@code into} as "R:..." and "C:...". */
     private static MessageAssembler recording(List<String> into, boolean answersOnly) {
@@ -111,28 +113,24 @@ class MessageAssemblerTest {
 
     @Test
     void withToolCallingOffTheAnswerStreamsAsItDecodes() {
-        List<String> live = new ArrayList<>();
-        MessageAssembler answers = recording(live, true);
         answers.startTurn(false);
         answers.feed("<think>x</think>\n\nThe ans");
-        assertEquals(List.of("R:x", "C:The ans"), live);
+        assertEquals(List.of("R:x", "C:The ans"), answerEvents);
         answers.feed("wer.  <|im_"); // what the end could strip is held: the blanks, a partial end-of-turn text
-        assertEquals(List.of("R:x", "C:The ans", "C:wer."), live);
+        assertEquals(List.of("R:x", "C:The ans", "C:wer."), answerEvents);
         answers.feed("end|>");
         answers.endTurn(-1, true);
-        assertEquals(List.of("R:x", "C:The ans", "C:wer."), live);
+        assertEquals(List.of("R:x", "C:The ans", "C:wer."), answerEvents);
         assertEquals("The answer.", answers.content());
     }
 
     @Test
     void withToolCallingOffTextBeforeAnyThinkingTagIsHeldForItCouldBeThinking() {
-        List<String> live = new ArrayList<>();
-        MessageAssembler answers = recording(live, true);
         answers.startTurn(false);
         answers.feed("an implicit thought");
-        assertEquals(List.of(), live);
+        assertEquals(List.of(), answerEvents);
         answers.feed("</think>answer");
-        assertEquals(List.of("R:an implicit thought", "C:answer"), live);
+        assertEquals(List.of("R:an implicit thought", "C:answer"), answerEvents);
         answers.endTurn(-1, true);
         assertEquals("answer", answers.content());
     }
@@ -152,18 +150,18 @@ class MessageAssemblerTest {
                 atEnd.endTurn(-1, true);
                 for (int size = 1; size <= 4; size++) {
                     List<String> live = new ArrayList<>();
-                    MessageAssembler answers = recording(live, true);
-                    answers.startTurn(startsInThink);
+                    MessageAssembler streamed = recording(live, true);
+                    streamed.startTurn(startsInThink);
                     for (int i = 0; i < turn.length(); i += size) {
-                        answers.feed(turn.substring(i, Math.min(turn.length(), i + size)));
+                        streamed.feed(turn.substring(i, Math.min(turn.length(), i + size)));
                     }
-                    answers.endTurn(-1, true);
+                    streamed.endTurn(-1, true);
                     String at = turn + " (starts in thinking: " + startsInThink + ", pieces of " + size + ")";
-                    assertEquals(atEnd.content(), answers.content(), at);
-                    assertEquals(atEnd.reasoning(), answers.reasoning(), at);
+                    assertEquals(atEnd.content(), streamed.content(), at);
+                    assertEquals(atEnd.reasoning(), streamed.reasoning(), at);
                     StringBuilder c = new StringBuilder();
                     live.stream().filter(e -> e.startsWith("C:")).forEach(e -> c.append(e.substring(2)));
-                    assertEquals(answers.content(), c.toString(), at);
+                    assertEquals(streamed.content(), c.toString(), at);
                 }
             }
         }
